@@ -1,0 +1,272 @@
+//! Test helpers: a deadline instead of a hang, and a check that no thread is left behind.
+//!
+//! Every blocking test runs under [`within`] (or [`run_step`], which uses the same deadline), so
+//! a deadlock fails the test with a message instead of hanging CI.
+//!
+//! Thread accounting is per process, and the test harness runs tests in parallel, so the checks
+//! that count threads ([`no_threads_left`], [`run_step`]) take a process-wide gate exclusively
+//! while [`within`] takes it shared, and threads waiting at the gate are not counted: in a test
+//! binary whose tests do their work inside these helpers, a leak check never sees another test's
+//! threads.
+
+use crate::{Cx, Transcript};
+use parking_lot::{Mutex, RwLock};
+use std::cell::Cell;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The deadline [`run_step`] gives a step: generous, since tests run steps at a fast pace.
+pub const STEP_DEADLINE: Duration = Duration::from_secs(30);
+
+/// How long threads may take to exit after the code that started them has returned.
+const EXIT_GRACE: Duration = Duration::from_secs(2);
+
+static GATE: RwLock<()> = RwLock::new(());
+
+/// Threads blocked at the gate: test threads the harness has started meanwhile, not leaks.
+static WAITING: Mutex<Vec<u64>> = Mutex::new(Vec::new());
+
+thread_local! {
+    static HOLDS_GATE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` and returns its result, or panics if it has not finished by `deadline`.
+///
+/// A panic inside `f` is passed on unchanged. On a timeout the thread running `f` is abandoned
+/// (it cannot be killed); the test fails at once with a message instead of hanging.
+///
+/// ```
+/// use chanlab_common::testing::within;
+/// use std::time::Duration;
+///
+/// let sum = within(Duration::from_secs(5), || (1..=10).sum::<i32>());
+/// assert_eq!(sum, 55);
+/// ```
+///
+/// ```should_panic
+/// # use chanlab_common::testing::within;
+/// # use std::time::Duration;
+/// let (_tx, rx) = std::sync::mpsc::channel::<()>();
+/// within(Duration::from_millis(50), move || rx.recv()); // nobody sends: a deadlock
+/// ```
+pub fn within<T: Send + 'static>(deadline: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let _gate = enter(false);
+    let name = thread::current().name().unwrap_or("test").to_owned();
+    with_deadline(deadline, name, f)
+}
+
+/// Runs `f` under `deadline` and then checks that every thread started meanwhile has exited,
+/// waiting a moment for threads that are just finishing.
+///
+/// Panics naming the leftover threads if any remain. On systems without `/proc` the thread check
+/// is skipped and only the deadline applies.
+pub fn no_threads_left<T: Send + 'static>(
+    deadline: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let _gate = enter(true);
+    let before = threads();
+    let result = with_deadline(deadline, "main".to_owned(), f);
+    if let Some(before) = before {
+        let left = wait_for_exit(&before, EXIT_GRACE);
+        assert!(
+            left.is_empty(),
+            "threads left behind after the code under test returned: {left:?}"
+        );
+    }
+    result
+}
+
+/// Runs a step at `pace` with a deadline, checks it leaves no thread behind, and returns what it
+/// said. Panics if the step returns an error.
+pub fn run_step(run: fn(&Cx) -> anyhow::Result<()>, pace: f64) -> Transcript {
+    run_step_with_args(run, pace, &[])
+}
+
+/// [`run_step`] with command-line arguments for the step.
+pub fn run_step_with_args(
+    run: fn(&Cx) -> anyhow::Result<()>,
+    pace: f64,
+    args: &[&str],
+) -> Transcript {
+    let cx = Cx::capture(pace).with_args(args.iter().copied());
+    let step_cx = cx.clone();
+    let outcome = no_threads_left(STEP_DEADLINE, move || run(&step_cx));
+    let transcript = cx.transcript();
+    if let Err(error) = outcome {
+        panic!("step failed: {error:#}\ntranscript:\n{transcript}");
+    }
+    transcript
+}
+
+/// The number of threads in this process, where the system says (`/proc` on Linux).
+pub fn thread_count() -> Option<usize> {
+    threads().map(|t| t.len())
+}
+
+struct GateGuard<'a> {
+    _read: Option<parking_lot::RwLockReadGuard<'a, ()>>,
+    _write: Option<parking_lot::RwLockWriteGuard<'a, ()>>,
+}
+
+impl Drop for GateGuard<'_> {
+    fn drop(&mut self) {
+        HOLDS_GATE.set(false);
+    }
+}
+
+fn enter(exclusive: bool) -> GateGuard<'static> {
+    assert!(
+        !HOLDS_GATE.get(),
+        "within/no_threads_left/run_step do not nest: each already has a deadline"
+    );
+    HOLDS_GATE.set(true);
+    let tid = current_tid();
+    if let Some(tid) = tid {
+        WAITING.lock().push(tid);
+    }
+    let guard = if exclusive {
+        GateGuard {
+            _read: None,
+            _write: Some(GATE.write()),
+        }
+    } else {
+        GateGuard {
+            _read: Some(GATE.read()),
+            _write: None,
+        }
+    };
+    if let Some(tid) = tid {
+        WAITING.lock().retain(|t| *t != tid);
+    }
+    guard
+}
+
+/// This thread's id as the system knows it, where `/proc` tells.
+fn current_tid() -> Option<u64> {
+    let link = std::fs::read_link("/proc/thread-self").ok()?;
+    link.file_name()?.to_str()?.parse().ok()
+}
+
+/// Runs `f` on a thread called `name` and waits for it until `deadline`.
+fn with_deadline<T: Send + 'static>(
+    deadline: Duration,
+    name: String,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (tx, rx) = mpsc::sync_channel(1);
+    let worker = thread::Builder::new()
+        .name(name)
+        .spawn(move || {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+            let _ = tx.send(outcome);
+        })
+        .expect("spawn the thread under test");
+    match rx.recv_timeout(deadline) {
+        Ok(Ok(value)) => {
+            let _ = worker.join();
+            value
+        }
+        Ok(Err(payload)) => {
+            let _ = worker.join();
+            std::panic::resume_unwind(payload)
+        }
+        Err(_) => panic!(
+            "did not finish within {deadline:?}: a deadlock, a lost wake-up, \
+             or a receive that no sender will ever answer"
+        ),
+    }
+}
+
+/// The ids of this process's threads, or `None` where the system does not list them.
+fn threads() -> Option<Vec<u64>> {
+    let tasks = std::fs::read_dir("/proc/self/task").ok()?;
+    Some(
+        tasks
+            .filter_map(|t| t.ok()?.file_name().to_str()?.parse().ok())
+            .collect(),
+    )
+}
+
+/// Waits up to `grace` for every thread not in `before` to exit; returns the names of those left.
+fn wait_for_exit(before: &[u64], grace: Duration) -> Vec<String> {
+    let give_up = Instant::now() + grace;
+    loop {
+        let new: Vec<u64> = threads()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|tid| !before.contains(tid) && !WAITING.lock().contains(tid))
+            .collect();
+        if new.is_empty() || Instant::now() >= give_up {
+            return new
+                .iter()
+                .map(|tid| {
+                    let comm = std::fs::read_to_string(format!("/proc/self/task/{tid}/comm"));
+                    format!("{tid} {:?}", comm.unwrap_or_default().trim_end())
+                })
+                .collect();
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[test]
+    #[should_panic(expected = "did not finish within")]
+    fn a_hang_becomes_a_failure() {
+        within(Duration::from_millis(20), || {
+            thread::sleep(Duration::from_secs(5))
+        });
+    }
+
+    #[test]
+    #[should_panic(expected = "boom")]
+    fn a_panic_is_passed_on() {
+        within(Duration::from_secs(5), || panic!("boom"));
+    }
+
+    #[test]
+    fn a_leaked_thread_is_named() {
+        let release = Arc::new(AtomicBool::new(false));
+        let flag = release.clone();
+        let caught = std::panic::catch_unwind(|| {
+            no_threads_left(Duration::from_secs(5), move || {
+                thread::Builder::new()
+                    .name("leaky".into())
+                    .spawn(move || {
+                        while !flag.load(Ordering::Acquire) {
+                            thread::sleep(Duration::from_millis(1));
+                        }
+                    })
+                    .unwrap();
+            })
+        });
+        release.store(true, Ordering::Release);
+        if thread_count().is_some() {
+            let message = *caught.unwrap_err().downcast::<String>().unwrap();
+            assert!(message.contains("leaky"), "{message}");
+        }
+    }
+
+    #[test]
+    fn joined_threads_pass() {
+        no_threads_left(Duration::from_secs(5), || {
+            let handles: Vec<_> = (0..8).map(|_| thread::spawn(|| ())).collect();
+            handles.into_iter().for_each(|h| h.join().unwrap());
+        });
+    }
+
+    #[test]
+    #[should_panic(expected = "do not nest")]
+    fn nesting_is_refused() {
+        within(Duration::from_secs(5), || ()); // fine
+        let _outer = enter(false);
+        within(Duration::from_secs(5), || ());
+    }
+}

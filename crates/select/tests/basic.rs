@@ -1,0 +1,28 @@
+//! Tests of the `basic` step: select takes whichever channel is ready first.
+use chanlab_common::testing::run_step;
+use chanlab_select::basic;
+use std::time::Duration;
+
+const PACE: f64 = 0.1;
+
+#[test]
+fn two_producers_take_the_slower_time_not_the_sum() {
+    let t = run_step(basic::run, PACE);
+    let ch2 = t
+        .position("Received: message from ch2")
+        .expect("ch2 received");
+    let ch1 = t
+        .position("Received: message from ch1")
+        .expect("ch1 received");
+    assert!(ch2 < ch1, "the 1 s producer must come first:\n{t}");
+    let scaled = |secs: f64| Duration::from_secs_f64(secs * PACE);
+    let done = t.events[ch1].at;
+    assert!(
+        done >= scaled(2.0 * 0.95),
+        "finished before the slower producer could:\n{t}"
+    );
+    assert!(
+        done < scaled(2.5),
+        "took about the sum of both delays, not the max:\n{t}"
+    );
+}

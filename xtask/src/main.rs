@@ -1,0 +1,69 @@
+//! chanlab's task runner: `cargo xtask <command>`. This file only parses and dispatches; each
+//! command is a module with a `run`.
+
+mod cargo;
+mod list;
+mod run;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [arguments]
+
+commands:
+  list                                   every lesson and step, with its course section
+  run [<lesson> [<step>]] [--pace F] [--release] [-- args]
+                                         run a step, a lesson, or (no lesson) the whole tour
+  test [<lesson>]                        the test suite; with a lesson, only that crate's tests";
+
+const COMMANDS: &[&str] = &["list", "run", "test"];
+
+/// Why a command failed, and so the exit status.
+#[derive(Debug)]
+pub enum Error {
+    /// Bad usage: status 2.
+    Usage(String),
+    /// Something failed and was described: status 1.
+    Failed(String),
+    /// A child process failed and said why itself: its status is passed on.
+    Status(u8),
+}
+
+/// What every command returns.
+pub type Result<T = ()> = std::result::Result<T, Error>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match command {
+        "list" => list::run(rest),
+        "run" => run::run(rest),
+        "test" => test::run(rest),
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(Error::Usage(chanlab_common::runner::unknown(
+            "command",
+            other,
+            "cargo xtask",
+            COMMANDS,
+        ))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Error::Failed(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+        Err(Error::Status(code)) => ExitCode::from(code),
+    }
+}

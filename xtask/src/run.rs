@@ -1,0 +1,48 @@
+//! `cargo xtask run [<lesson> [<step>]] [--pace F] [--release] [-- args]`: runs a step, a lesson,
+//! or with no lesson the whole tour. Builds and runs only the crates it needs.
+
+use crate::Result;
+use crate::cargo::{cargo, lesson, lessons, status};
+
+/// Runs one lesson's binary with the rest of the arguments, or every lesson's tour.
+pub fn run(args: &[String]) -> Result {
+    let release = args
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--release");
+    let mut rest: Vec<&String> = args
+        .iter()
+        .filter(|a| !release || *a != "--release")
+        .collect();
+    let profile: &[&str] = if release { &["--release"] } else { &[] };
+    let named = match rest.first() {
+        Some(first) if !first.starts_with('-') => Some(lesson(first)?),
+        _ => None,
+    };
+    match named {
+        Some(lesson) => {
+            rest.remove(0);
+            status(
+                cargo(["run", "--quiet"])
+                    .args(profile)
+                    .arg(format!("--package=chanlab-{lesson}"))
+                    .arg("--")
+                    .args(rest),
+            )
+        }
+        None => {
+            for (i, lesson) in lessons().into_iter().enumerate() {
+                let gap = if i == 0 { "" } else { "\n" };
+                println!("{gap}######## {lesson} ########\n");
+                status(
+                    cargo(["run", "--quiet"])
+                        .args(profile)
+                        .arg(format!("--package=chanlab-{lesson}"))
+                        .args(["--", "--tour"])
+                        .args(&rest),
+                )?;
+            }
+            Ok(())
+        }
+    }
+}

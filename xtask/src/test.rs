@@ -1,0 +1,44 @@
+//! `cargo xtask test [<lesson>]`: the one test command. With no lesson: formatting, clippy with
+//! warnings denied, and every test of the workspace including doctests. With a lesson: only that
+//! crate's tests.
+
+use crate::cargo::{cargo, lesson, status};
+use crate::{Error, Result};
+
+/// Runs the suite, stopping at the first failing stage.
+pub fn run(args: &[String]) -> Result {
+    match args {
+        [] => {
+            stage("rustfmt", &mut cargo(["fmt", "--all", "--", "--check"]))?;
+            stage(
+                "clippy",
+                &mut cargo([
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--quiet",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]),
+            )?;
+            stage("tests", &mut cargo(["test", "--workspace", "--quiet"]))
+        }
+        [name] => {
+            let lesson = lesson(name)?;
+            stage(
+                lesson,
+                cargo(["test", "--quiet", "--package"]).arg(format!("chanlab-{lesson}")),
+            )
+        }
+        _ => Err(Error::Usage("test takes at most one lesson".into())),
+    }
+}
+
+fn stage(name: &str, command: &mut std::process::Command) -> Result {
+    eprintln!("==> {name}");
+    status(command).map_err(|e| match e {
+        Error::Status(_) => Error::Failed(format!("stage {name} failed")),
+        other => other,
+    })
+}

@@ -1,0 +1,80 @@
+//! Tests of the `cargo xtask` command line, run as a user would run it.
+use std::process::{Command, Output};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+/// Runs xtask with `args`, failing the test instead of hanging if it takes too long.
+fn xtask(args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command.args(args);
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || tx.send(command.output().expect("xtask starts")));
+    rx.recv_timeout(Duration::from_secs(600))
+        .expect("xtask finished within 10 minutes")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn list_names_every_lesson_and_step() {
+    let out = xtask(&["list"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for lesson in ["channels:", "select:"] {
+        assert!(stdout.contains(lesson), "{lesson} missing from:\n{stdout}");
+    }
+    for step in ["goroutines", "unbuffered", "basic", "nil"] {
+        assert!(
+            stdout.contains(&format!("  {step} ")),
+            "{step} missing from:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_lesson_exits_2_naming_the_lessons() {
+    let out = xtask(&["run", "nope"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no lesson \"nope\""), "{stderr}");
+    assert!(stderr.contains("lessons: channels, select"), "{stderr}");
+    let out = xtask(&["run", "chanels"]);
+    assert!(text(&out.stderr).contains("did you mean \"channels\"?"));
+}
+
+#[test]
+fn an_unknown_step_exits_2_naming_the_steps() {
+    let out = xtask(&["run", "channels", "nope"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("steps: goroutines, unbuffered, buffered"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_step_runs_at_a_pace() {
+    let out = xtask(&["run", "channels", "unbuffered", "--pace", "0.01"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains("sender: sending \"ping\" (nobody is receiving yet)\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("receiver: got \"ping\"\n"), "{stdout}");
+    assert!(
+        stdout.contains("sender: send returned after 1.0s"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_unknown_command_exits_2() {
+    let out = xtask(&["tset"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("did you mean \"test\"?"));
+}
