@@ -176,12 +176,17 @@ pub fn unknown(what: &str, name: &str, place: &str, valid: &[&str]) -> String {
 
 /// The candidate nearest to `word` by edit distance, when it is near enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let mut prefixed = candidates
+        .iter()
+        .filter(|c| word.len() >= 2 && c.starts_with(word));
+    if let (Some(only), None) = (prefixed.next(), prefixed.next()) {
+        return Some(only);
+    }
     let (best, distance) = candidates
         .iter()
         .map(|c| (*c, edit_distance(word, c)))
         .min_by_key(|(_, distance)| *distance)?;
-    let prefix = best.starts_with(word) && word.len() >= 2;
-    (prefix || distance <= 2.max(word.chars().count() / 3)).then_some(best)
+    (distance <= 2.max(word.chars().count() / 3)).then_some(best)
 }
 
 /// Levenshtein distance over chars.
