@@ -1,9 +1,14 @@
 //! chanlab's task runner: `cargo xtask <command>`. This file only parses and dispatches; each
 //! command is a module with a `run`.
 
+mod bench;
 mod cargo;
+mod docs;
+mod lab;
 mod list;
+mod loom;
 mod run;
+mod soak;
 mod test;
 
 use std::process::ExitCode;
@@ -15,9 +20,17 @@ commands:
   list                                   every lesson and step, with its course section
   run [<lesson> [<step>]] [--pace F] [--release] [-- args]
                                          run a step, a lesson, or (no lesson) the whole tour
-  test [<lesson>]                        the test suite; with a lesson, only that crate's tests";
+  test [<lesson>]                        the test suite; with a lesson, only that crate's tests
+  loom                                   model-check the concurrency primitives with loom
+  lab <list|hint|check|solution|reset|grade> [<lab>]
+                                         the course labs
+  docs [--open|--serve]                  build the book
+  bench [<case>...] [--quick] [--json]   Rust and Go side by side
+  soak                                   the full hardening suite (long)";
 
-const COMMANDS: &[&str] = &["list", "run", "test"];
+const COMMANDS: &[&str] = &[
+    "list", "run", "test", "loom", "lab", "docs", "bench", "soak",
+];
 
 /// Why a command failed, and so the exit status.
 #[derive(Debug)]
@@ -43,6 +56,11 @@ fn main() -> ExitCode {
         "list" => list::run(rest),
         "run" => run::run(rest),
         "test" => test::run(rest),
+        "loom" => loom::run(rest),
+        "lab" => lab::run(rest),
+        "docs" => docs::run(rest),
+        "bench" => bench::run(rest),
+        "soak" => soak::run(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())

@@ -22,7 +22,12 @@ pub fn run(args: &[String]) -> Result {
                     "warnings",
                 ]),
             )?;
-            stage("tests", &mut cargo(["test", "--workspace", "--quiet"]))
+            stage("tests", &mut cargo(["test", "--workspace", "--quiet"]))?;
+            // Each later stage belongs to the command that owns it.
+            crate::loom::short()?;
+            crate::lab::verify()?;
+            crate::docs::check()?;
+            crate::soak::short()
         }
         [name] => {
             let lesson = lesson(name)?;
@@ -35,7 +40,8 @@ pub fn run(args: &[String]) -> Result {
     }
 }
 
-fn stage(name: &str, command: &mut std::process::Command) -> Result {
+/// Runs one stage of the suite, naming it when it fails.
+pub fn stage(name: &str, command: &mut std::process::Command) -> Result {
     eprintln!("==> {name}");
     status(command).map_err(|e| match e {
         Error::Status(_) => Error::Failed(format!("stage {name} failed")),
