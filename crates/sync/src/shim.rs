@@ -1,0 +1,93 @@
+//! The locks and threads the primitives are built on: parking_lot's and std's in a normal build,
+//! loom's model-checked twins under `--cfg loom` (`cargo xtask loom`).
+//!
+//! [`WaitGroup`](crate::WaitGroup) and [`Semaphore`](crate::Semaphore) import their
+//! synchronisation only from here, so the code loom checks is the code users run. The one API
+//! difference is adapted here: loom's locks follow std's (`lock` returns a `LockResult`,
+//! `Condvar::wait` takes the guard by value), parking_lot's never poison and wait on
+//! `&mut guard`. Both sides offer `lock() -> guard` and `wait(guard) -> guard`.
+
+#[cfg(not(loom))]
+mod imp {
+    pub(crate) use parking_lot::MutexGuard;
+    pub(crate) use std::sync::Arc;
+    pub(crate) use std::thread;
+
+    /// parking_lot's mutex.
+    pub(crate) struct Mutex<T>(parking_lot::Mutex<T>);
+
+    impl<T> Mutex<T> {
+        pub(crate) fn new(value: T) -> Mutex<T> {
+            Mutex(parking_lot::Mutex::new(value))
+        }
+
+        pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
+            self.0.lock()
+        }
+    }
+
+    /// parking_lot's condition variable.
+    pub(crate) struct Condvar(parking_lot::Condvar);
+
+    impl Condvar {
+        pub(crate) fn new() -> Condvar {
+            Condvar(parking_lot::Condvar::new())
+        }
+
+        pub(crate) fn wait<'a, T>(&self, mut guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+            self.0.wait(&mut guard);
+            guard
+        }
+
+        pub(crate) fn notify_one(&self) {
+            self.0.notify_one();
+        }
+
+        pub(crate) fn notify_all(&self) {
+            self.0.notify_all();
+        }
+    }
+}
+
+#[cfg(loom)]
+mod imp {
+    pub(crate) use loom::sync::{Arc, MutexGuard};
+    pub(crate) use loom::thread;
+    use std::sync::PoisonError;
+
+    /// loom's mutex. parking_lot's does not poison, so neither does this one.
+    pub(crate) struct Mutex<T>(loom::sync::Mutex<T>);
+
+    impl<T> Mutex<T> {
+        pub(crate) fn new(value: T) -> Mutex<T> {
+            Mutex(loom::sync::Mutex::new(value))
+        }
+
+        pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
+            self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        }
+    }
+
+    /// loom's condition variable.
+    pub(crate) struct Condvar(loom::sync::Condvar);
+
+    impl Condvar {
+        pub(crate) fn new() -> Condvar {
+            Condvar(loom::sync::Condvar::new())
+        }
+
+        pub(crate) fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+            self.0.wait(guard).unwrap_or_else(PoisonError::into_inner)
+        }
+
+        pub(crate) fn notify_one(&self) {
+            self.0.notify_one();
+        }
+
+        pub(crate) fn notify_all(&self) {
+            self.0.notify_all();
+        }
+    }
+}
+
+pub(crate) use imp::*;

@@ -1,0 +1,252 @@
+//! `WaitGroup`: wait for a set of threads to finish, with Go's semantics (seed 5.6).
+//!
+//! Go's `sync.WaitGroup` is a counter: `Add(n)` raises it, `Done()` lowers it, `Wait()` blocks
+//! until it is zero. [`WaitGroup`] is the same, plus [`WaitGroup::go`], which counts a thread in
+//! and out for you, even when it panics. crossbeam has a different design, shown in this step:
+//! its `WaitGroup` is counted by its clones, and a clone dropped is a task done.
+
+use crate::shim::{Arc, Condvar, Mutex, thread};
+use chanlab_common::Cx;
+use std::fmt;
+use std::time::Duration;
+
+// ANCHOR: waitgroup
+/// A counter of unfinished tasks that threads can wait on, like Go's `sync.WaitGroup`.
+///
+/// [`add`](WaitGroup::add) raises the counter, [`done`](WaitGroup::done) lowers it by one, and
+/// [`wait`](WaitGroup::wait) blocks until it comes down to zero. Clones share one counter, so each
+/// thread can hold its own.
+///
+/// ```
+/// use chanlab_sync::WaitGroup;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use std::sync::Arc;
+///
+/// let wg = WaitGroup::new();
+/// let finished = Arc::new(AtomicUsize::new(0));
+/// for _ in 0..5 {
+///     wg.add(1); // Go: wg.Add(1)
+///     let (wg, finished) = (wg.clone(), finished.clone());
+///     std::thread::spawn(move || {
+///         finished.fetch_add(1, Ordering::Relaxed);
+///         wg.done(); // Go: defer wg.Done()
+///     });
+/// }
+/// wg.wait(); // Go: wg.Wait()
+/// assert_eq!(finished.load(Ordering::Relaxed), 5);
+/// ```
+///
+/// [`go`](WaitGroup::go) does the `add(1)`, the spawn and the `done()` in one call; the task is
+/// done even if it panics, and its `JoinHandle` carries the panic:
+///
+/// ```
+/// let wg = chanlab_sync::WaitGroup::new();
+/// let ok = wg.go(|| 6 * 7);
+/// let failed = wg.go(|| -> i32 { panic!("task failed") });
+/// wg.wait(); // returns although one task panicked
+/// assert_eq!(ok.join().unwrap(), 42);
+/// assert!(failed.join().is_err());
+/// ```
+///
+/// As in Go, calling `done` more often than `add` is a bug, and panics:
+///
+/// ```should_panic
+/// let wg = chanlab_sync::WaitGroup::new();
+/// wg.add(1);
+/// wg.done();
+/// wg.done(); // panics: sync: negative WaitGroup counter
+/// ```
+#[derive(Clone)]
+pub struct WaitGroup {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    state: Mutex<State>,
+    /// Notified each time the counter comes down to zero.
+    zero: Condvar,
+}
+
+struct State {
+    /// Tasks added and not yet done.
+    count: usize,
+    /// How many times the counter has come down to zero. A waiter returns once this moves on,
+    /// even if the counter has gone up again before it runs: like Go's `Wait`, it waits for the
+    /// counter to reach zero, not to be zero whenever it happens to look.
+    zeros: u64,
+}
+
+impl WaitGroup {
+    /// A wait group with a counter of zero.
+    pub fn new() -> WaitGroup {
+        WaitGroup {
+            inner: Arc::new(Inner {
+                state: Mutex::new(State { count: 0, zeros: 0 }),
+                zero: Condvar::new(),
+            }),
+        }
+    }
+
+    /// Adds `n` tasks to the counter. Call it before starting the tasks, not inside them, or
+    /// `wait` may see zero before they have begun.
+    ///
+    /// # Panics
+    /// If the counter would overflow `usize`.
+    pub fn add(&self, n: usize) {
+        let mut state = self.inner.state.lock();
+        state.count = state
+            .count
+            .checked_add(n)
+            .expect("sync: WaitGroup counter overflow");
+    }
+
+    /// Marks one task done, waking every waiter when it was the last.
+    ///
+    /// # Panics
+    /// With "sync: negative WaitGroup counter" when the counter is already zero: more `done`s than
+    /// `add`s is a bug, and Go panics the same way.
+    pub fn done(&self) {
+        let mut state = self.inner.state.lock();
+        let Some(count) = state.count.checked_sub(1) else {
+            drop(state);
+            panic!("sync: negative WaitGroup counter");
+        };
+        state.count = count;
+        if count == 0 {
+            state.zeros = state.zeros.wrapping_add(1);
+            self.inner.zero.notify_all();
+        }
+    }
+
+    /// Blocks until the counter comes down to zero; returns at once if it is zero.
+    pub fn wait(&self) {
+        let mut state = self.inner.state.lock();
+        let zeros = state.zeros;
+        // A loop, not an `if`: a condition variable may wake a thread for no reason.
+        while state.count > 0 && state.zeros == zeros {
+            state = self.inner.zero.wait(state);
+        }
+    }
+
+    /// Runs `f` on a new thread counted by this group: `add(1)` now, `done()` when `f` returns or
+    /// panics. The handle gives `f`'s result, or its panic, to whoever joins it.
+    pub fn go<F, T>(&self, f: F) -> thread::JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        thread::spawn(self.task(f))
+    }
+
+    /// `go` without the spawn: counts one task in now, and returns `f` wrapped to count it out
+    /// when it returns or unwinds. (The loom models run it on loom's threads.)
+    fn task<F, T>(&self, f: F) -> impl FnOnce() -> T + Send + 'static
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.add(1);
+        let done = DoneOnDrop(self.clone());
+        move || {
+            let _done = done;
+            f()
+        }
+    }
+}
+
+/// Marks one task done when dropped, so a task that panics is still counted out, as Go's
+/// `defer wg.Done()` would.
+struct DoneOnDrop(WaitGroup);
+
+impl Drop for DoneOnDrop {
+    fn drop(&mut self) {
+        self.0.done();
+    }
+}
+// ANCHOR_END: waitgroup
+
+impl Default for WaitGroup {
+    fn default() -> WaitGroup {
+        WaitGroup::new()
+    }
+}
+
+// A panic cannot leave the counter half-updated: `done` panics before changing it.
+impl std::panic::RefUnwindSafe for WaitGroup {}
+impl std::panic::UnwindSafe for WaitGroup {}
+
+impl fmt::Debug for WaitGroup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.inner.state.lock().count;
+        f.debug_struct("WaitGroup").field("count", &count).finish()
+    }
+}
+
+/// The seed's five workers, waited for with [`WaitGroup`]; then [`WaitGroup::go`] with a task that
+/// panics; then crossbeam's drop-based `WaitGroup`, and when to prefer each.
+pub fn run(cx: &Cx) -> anyhow::Result<()> {
+    // ANCHOR: workers
+    let wg = WaitGroup::new();
+    for id in 0..5 {
+        wg.add(1); // Go: wg.Add(1), before the thread starts
+        let (wg, cx) = (wg.clone(), cx.clone());
+        std::thread::spawn(move || {
+            cx.say(format!("Worker {id} starting"));
+            cx.sleep(Duration::from_secs(1));
+            cx.say(format!("Worker {id} done"));
+            wg.done(); // Go: defer wg.Done(); a panic above would skip it: `go` does not
+        });
+    }
+    wg.wait(); // Go: wg.Wait()
+    cx.say(format!(
+        "All workers completed after {:.1}s: the five slept at the same time",
+        cx.lesson_elapsed().as_secs_f64()
+    ));
+    // ANCHOR_END: workers
+
+    cx.say("go(): three tasks; task 2 panics, and Rust prints its message on stderr");
+    // ANCHOR: go
+    let wg = WaitGroup::new();
+    let tasks: Vec<_> = (1..=3)
+        .map(|n| {
+            let cx = cx.clone();
+            wg.go(move || {
+                cx.sleep(Duration::from_millis(100 * n));
+                if n == 2 {
+                    panic!("task 2 failed");
+                }
+                n * 10
+            })
+        })
+        .collect();
+    wg.wait(); // returns although task 2 panicked: its done() ran as it unwound
+    cx.say("go(): wait returned; every task is counted out, even the one that panicked");
+    for (n, task) in (1..).zip(tasks) {
+        match task.join() {
+            Ok(value) => cx.say(format!("task {n} returned {value}")),
+            Err(_) => cx.say(format!("task {n} panicked; its JoinHandle says so")),
+        }
+    }
+    // ANCHOR_END: go
+
+    // ANCHOR: crossbeam
+    let wg = crossbeam::sync::WaitGroup::new();
+    for id in 0..3 {
+        let wg = wg.clone(); // a clone per task is its add(1)...
+        let cx = cx.clone();
+        std::thread::spawn(move || {
+            cx.sleep(Duration::from_millis(100));
+            cx.say(format!("crossbeam worker {id} done"));
+            drop(wg); // ...and dropping it is its done(), even when unwinding
+        });
+    }
+    wg.wait(); // consumes our own clone, then waits for the others
+    cx.say("crossbeam: every clone dropped");
+    // ANCHOR_END: crossbeam
+    cx.say(
+        "prefer crossbeam's when each task owns a clone: it cannot go negative or be forgotten; \
+         prefer this WaitGroup for a count known apart from the tasks (add(n) up front, done() \
+         from a callback), for waiting from several threads, and for code ported from Go",
+    );
+    Ok(())
+}

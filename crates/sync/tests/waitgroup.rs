@@ -1,0 +1,151 @@
+//! Tests of the `waitgroup` step and of `WaitGroup`'s Go semantics.
+use chanlab_common::testing::{STEP_DEADLINE, no_threads_left, run_step, within};
+use chanlab_sync::{WaitGroup, waitgroup};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::Duration;
+
+const PACE: f64 = 0.1;
+
+#[test]
+fn five_workers_are_waited_for_in_about_one_worker_time() {
+    let t = run_step(waitgroup::run, PACE);
+    let completed = t.position("All workers completed").expect("completed");
+    for id in 0..5 {
+        let starting = t.position(&format!("Worker {id} starting")).unwrap();
+        let done = t.position(&format!("Worker {id} done")).unwrap();
+        assert!(starting < done && done < completed, "{t}");
+    }
+    // Five one-second workers at once take one second; one after another they would take five.
+    let at = t.events[completed].at;
+    let scaled = |secs: f64| Duration::from_secs_f64(secs * PACE);
+    assert!(
+        at >= scaled(0.95),
+        "returned before the workers slept:\n{t}"
+    );
+    assert!(at < scaled(3.0), "the workers did not run at once:\n{t}");
+}
+
+#[test]
+fn go_counts_a_panicking_task_out_and_crossbeam_waits_for_every_clone() {
+    let t = run_step(waitgroup::run, PACE);
+    let waited = t.position("go(): wait returned").unwrap();
+    for line in [
+        "task 1 returned 10",
+        "task 2 panicked",
+        "task 3 returned 30",
+    ] {
+        assert!(t.position(line).unwrap() > waited, "{line}:\n{t}");
+    }
+    let dropped = t.position("crossbeam: every clone dropped").unwrap();
+    for id in 0..3 {
+        let done = t.position(&format!("crossbeam worker {id} done")).unwrap();
+        assert!(done < dropped, "{t}");
+    }
+    assert!(t.contains("prefer crossbeam's when"), "{t}");
+}
+
+#[test]
+#[should_panic(expected = "sync: negative WaitGroup counter")]
+fn done_without_add_panics_like_go() {
+    within(STEP_DEADLINE, || WaitGroup::new().done());
+}
+
+#[test]
+#[should_panic(expected = "sync: negative WaitGroup counter")]
+fn more_dones_than_adds_panics_like_go() {
+    within(STEP_DEADLINE, || {
+        let wg = WaitGroup::new();
+        wg.add(2);
+        wg.done();
+        wg.done();
+        wg.done();
+    });
+}
+
+#[test]
+fn wait_returns_at_once_when_the_counter_is_zero() {
+    within(Duration::from_secs(5), || {
+        let wg = WaitGroup::new();
+        wg.wait(); // never added to
+        wg.add(3);
+        (0..3).for_each(|_| wg.done());
+        wg.wait(); // back to zero
+        wg.add(0);
+        wg.wait();
+        assert_eq!(format!("{wg:?}"), "WaitGroup { count: 0 }");
+    });
+}
+
+#[test]
+fn go_marks_done_when_the_task_panics() {
+    no_threads_left(STEP_DEADLINE, || {
+        let wg = WaitGroup::new();
+        let failed = wg.go(|| panic!("expected by the test"));
+        let fine = wg.go(|| "fine");
+        wg.wait();
+        assert!(failed.join().is_err());
+        assert_eq!(fine.join().unwrap(), "fine");
+        wg.wait(); // still zero: the panic did not leave the counter raised
+    });
+}
+
+#[test]
+fn every_waiting_thread_wakes() {
+    no_threads_left(STEP_DEADLINE, || {
+        let wg = WaitGroup::new();
+        wg.add(1);
+        let woken = AtomicUsize::new(0);
+        thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    wg.wait();
+                    woken.fetch_add(1, Ordering::SeqCst);
+                });
+            }
+            thread::sleep(Duration::from_millis(20)); // let them block
+            assert_eq!(woken.load(Ordering::SeqCst), 0, "a waiter woke early");
+            wg.done();
+        });
+        assert_eq!(woken.load(Ordering::SeqCst), 4);
+    });
+}
+
+#[test]
+fn wait_sees_every_done_over_many_rounds() {
+    no_threads_left(STEP_DEADLINE, || {
+        for round in 0..100 {
+            let wg = WaitGroup::new();
+            let finished = Arc::new(AtomicUsize::new(0));
+            wg.add(4);
+            let mut handles = Vec::new();
+            for _ in 0..4 {
+                handles.push(thread::spawn({
+                    let (wg, finished) = (wg.clone(), finished.clone());
+                    move || {
+                        finished.fetch_add(1, Ordering::Relaxed);
+                        wg.done();
+                    }
+                }));
+                handles.push(wg.go({
+                    let finished = finished.clone();
+                    move || {
+                        finished.fetch_add(1, Ordering::Relaxed);
+                    }
+                }));
+            }
+            let waiter = {
+                let (wg, finished) = (wg.clone(), finished.clone());
+                thread::spawn(move || {
+                    wg.wait();
+                    finished.load(Ordering::Relaxed)
+                })
+            };
+            wg.wait();
+            assert_eq!(finished.load(Ordering::Relaxed), 8, "round {round}");
+            assert_eq!(waiter.join().unwrap(), 8, "round {round}");
+            handles.into_iter().for_each(|h| h.join().unwrap());
+        }
+    });
+}
