@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR: done
     let (done_tx, done_rx) = bounded::<()>(1);
-    let worker = thread::spawn({
+    let worker = thread::Builder::new().name("worker".into()).spawn({
         let cx = cx.clone();
         move || {
             cx.say("working...");
@@ -17,7 +17,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
             cx.say("done");
             done_tx.send(()).expect("main waits for the signal");
         }
-    });
+    })?;
     done_rx.recv()?; // block until the worker says it is done
     // ANCHOR_END: done
     worker.join().expect("the worker finished cleanly");

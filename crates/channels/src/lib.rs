@@ -70,9 +70,12 @@
 
 pub mod buffered;
 pub mod close;
+pub mod deadlock;
 pub mod directions;
 pub mod done;
 pub mod goroutines;
+pub mod leak;
+pub mod race;
 pub mod range;
 pub mod unbuffered;
 
@@ -121,5 +124,23 @@ pub const LESSON: Lesson = Lesson {
             range::run,
         ),
         Step::new("done", "5.2", "wait for threads by channel", done::run),
+        Step::new(
+            "leak",
+            "5.10",
+            "a dropped Receiver frees blocked senders; a forgotten Sender leaks",
+            leak::run,
+        ),
+        Step::new(
+            "deadlock",
+            "5.10",
+            "threads waiting for each other, caught by a timeout",
+            deadlock::run,
+        ),
+        Step::new(
+            "race",
+            "5.10",
+            "a lost update: load then store is not one step",
+            race::run,
+        ),
     ],
 };

@@ -42,20 +42,23 @@ pub fn ping_pong(rounds: u32) -> Duration {
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR: rendezvous
     let (tx, rx) = bounded::<&str>(0); // Go: make(chan string)
-    thread::scope(|s| {
-        s.spawn(|| {
-            cx.say("sender: sending \"ping\" (nobody is receiving yet)");
-            tx.send("ping").expect("the receiver is alive");
-            let waited = cx.lesson_elapsed().as_secs_f64();
-            cx.say(format!(
-                "sender: send returned after {waited:.1}s, once the receiver took it"
-            ));
-        });
+    thread::scope(|s| -> std::io::Result<()> {
+        thread::Builder::new()
+            .name("sender".into()) // its own lane in --timeline
+            .spawn_scoped(s, || {
+                cx.say("sender: sending \"ping\" (nobody is receiving yet)");
+                tx.send("ping").expect("the receiver is alive");
+                let waited = cx.lesson_elapsed().as_secs_f64();
+                cx.say(format!(
+                    "sender: send returned after {waited:.1}s, once the receiver took it"
+                ));
+            })?;
         cx.sleep(Duration::from_secs(1));
         cx.say("receiver: ready after 1s");
         let msg = rx.recv().expect("the sender sends once");
         cx.say(format!("receiver: got {msg:?}"));
-    });
+        Ok(())
+    })?;
     // ANCHOR_END: rendezvous
 
     let rounds = 10_000;

@@ -18,6 +18,7 @@ fn the_send_waits_for_the_receiver() {
     let one_second = Duration::from_secs(1).mul_f64(PACE);
     assert!(t.events[returned].at >= one_second.mul_f64(0.95), "{t}");
     assert!(t.contains("receiver: got \"ping\""), "{t}");
+    assert_eq!(t.events[returned].thread, "sender", "{t}");
     assert!(t.contains("ping-pong: 10000 round trips"), "{t}");
 }
 

@@ -24,11 +24,13 @@
 //!
 //! Every lesson binary is a one-line `main` that hands its [`Lesson`] to [`runner::main`].
 //! [`testing`] has what the lesson tests share: a deadline instead of a hang, and a check that a
-//! step leaves no thread behind.
+//! step leaves no thread behind. [`timeline`] draws what a step said as one lane per thread,
+//! which the runner prints after a step run with `--timeline`.
 
 mod cx;
 pub mod runner;
 pub mod testing;
+pub mod timeline;
 
 pub use cx::{Cx, Event, Pace, Transcript};
 

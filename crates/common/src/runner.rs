@@ -1,15 +1,20 @@
-//! The command line every lesson binary shares: `<bin> [step] [--pace F] [--list] [--tour] [-- args]`.
+//! The command line every lesson binary shares:
+//! `<bin> [step] [--pace F] [--timeline] [--list] [--tour] [-- args]`.
 
-use crate::{Cx, Exit, Lesson, Pace, Step};
+use crate::{Cx, Event, Exit, Lesson, Pace, Step, timeline};
 use std::process::ExitCode;
 
+/// How wide the chart `--timeline` prints is, in columns.
+pub const TIMELINE_WIDTH: usize = 100;
+
 const USAGE: &str = "\
-usage: <bin> [<step>] [--pace <factor>] [-- <step arguments>]
+usage: <bin> [<step>] [--pace <factor>] [--timeline] [-- <step arguments>]
        <bin> --list
-       <bin> --tour [--pace <factor>]
+       <bin> --tour [--pace <factor>] [--timeline]
 
   <step>            the step to run; without one, the lesson's default (or every step in order)
   --pace <factor>   scale every sleep: 0.1 runs ten times faster (default 1)
+  --timeline        after each step, chart which thread said what when, one lane per thread
   --list            list the steps
   --tour            run every step that ends by itself, in order
   -- <args>         pass the rest to the step";
@@ -23,6 +28,7 @@ enum Command {
         steps: Vec<&'static Step>,
         pace: Pace,
         args: Vec<String>,
+        timeline: bool,
     },
 }
 
@@ -44,7 +50,12 @@ pub fn main(lesson: &Lesson) -> ExitCode {
             print!("{}", list(lesson));
             ExitCode::SUCCESS
         }
-        Ok(Command::Run { steps, pace, args }) => run(&steps, pace, &args),
+        Ok(Command::Run {
+            steps,
+            pace,
+            args,
+            timeline,
+        }) => run(&steps, pace, &args, timeline),
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
@@ -70,7 +81,7 @@ pub fn list(lesson: &Lesson) -> String {
     out
 }
 
-fn run(steps: &[&Step], pace: Pace, args: &[String]) -> ExitCode {
+fn run(steps: &[&Step], pace: Pace, args: &[String], timeline: bool) -> ExitCode {
     let many = steps.len() > 1;
     for (i, step) in steps.iter().enumerate() {
         if many {
@@ -78,7 +89,12 @@ fn run(steps: &[&Step], pace: Pace, args: &[String]) -> ExitCode {
             println!("{gap}== {} ({}): {} ==", step.name, step.seed, step.summary);
         }
         let cx = Cx::stdout(pace).with_args(args.iter().cloned());
-        if let Err(error) = (step.run)(&cx) {
+        let outcome = (step.run)(&cx);
+        if timeline {
+            // Also after a failure: the chart shows who was waiting for whom.
+            println!("\n{}", timeline_chart(&cx));
+        }
+        if let Err(error) = outcome {
             return match error.downcast_ref::<Exit>() {
                 Some(exit) => {
                     if !exit.message.is_empty() {
@@ -96,10 +112,32 @@ fn run(steps: &[&Step], pace: Pace, args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// What `cx` recorded, charted on the lesson's clock so that it reads the same at any pace.
+fn timeline_chart(cx: &Cx) -> String {
+    let events: Vec<Event> = cx
+        .transcript()
+        .events
+        .into_iter()
+        .map(|e| Event {
+            at: cx.unscaled(e.at),
+            ..e
+        })
+        .collect();
+    let mut chart = timeline::render(&events, TIMELINE_WIDTH);
+    if cx.pace() != Pace::REAL {
+        chart += &format!(
+            "(times are on the lesson's clock: real time divided by the pace, {})\n",
+            cx.pace().factor()
+        );
+    }
+    chart
+}
+
 fn parse(lesson: &Lesson, args: &[String]) -> Result<Command, String> {
     let mut step_name: Option<&str> = None;
     let mut pace = Pace::REAL;
     let mut tour = false;
+    let mut timeline = false;
     let mut rest = Vec::new();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -107,6 +145,7 @@ fn parse(lesson: &Lesson, args: &[String]) -> Result<Command, String> {
             "-h" | "--help" => return Ok(Command::Help),
             "--list" => return Ok(Command::List),
             "--tour" => tour = true,
+            "--timeline" => timeline = true,
             "--pace" => {
                 let value = args
                     .next()
@@ -140,6 +179,7 @@ fn parse(lesson: &Lesson, args: &[String]) -> Result<Command, String> {
         steps,
         pace,
         args: rest,
+        timeline,
     })
 }
 
@@ -258,13 +298,55 @@ mod tests {
     #[test]
     fn pace_and_args_are_parsed() {
         let parsed = parse_args(&["buffered", "--pace", "0.5", "--", "--x", "y"]).unwrap();
-        let Command::Run { steps, pace, args } = parsed else {
+        let Command::Run {
+            steps,
+            pace,
+            args,
+            timeline,
+        } = parsed
+        else {
             panic!()
         };
         assert_eq!(steps[0].name, "buffered");
         assert_eq!(pace, Pace::new(0.5).unwrap());
         assert_eq!(args, ["--x", "y"]);
+        assert!(!timeline);
         assert!(parse_args(&["--pace=2"]).is_ok());
+    }
+
+    #[test]
+    fn timeline_is_a_flag_before_the_step_arguments() {
+        let parsed = parse_args(&["--timeline", "buffered", "--", "--timeline"]).unwrap();
+        let Command::Run { timeline, args, .. } = parsed else {
+            panic!()
+        };
+        assert!(timeline);
+        assert_eq!(args, ["--timeline"], "after `--` it belongs to the step");
+        let Command::Run { timeline, .. } = parse_args(&["--tour", "--timeline"]).unwrap() else {
+            panic!()
+        };
+        assert!(timeline);
+    }
+
+    #[test]
+    fn the_chart_reads_in_lesson_time() {
+        let cx = Cx::capture(0.01);
+        cx.sleep(std::time::Duration::from_secs(1)); // 10 ms real
+        cx.say("one lesson second later");
+        let chart = timeline_chart(&cx);
+        let legend = chart
+            .lines()
+            .find(|l| l.contains("one lesson second later"))
+            .expect("the line is in the legend");
+        let secs: f64 = legend
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .trim_end_matches('s')
+            .parse()
+            .unwrap();
+        assert!((1.0..3.0).contains(&secs), "{chart}");
+        assert!(chart.contains("divided by the pace, 0.01"), "{chart}");
     }
 
     #[test]

@@ -15,14 +15,23 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     thread::scope(|s| -> anyhow::Result<()> {
         // The producers borrow the senders, so neither channel closes inside the loop: a closed
         // channel would be ready in every select (see the `nil` step).
-        s.spawn(|| {
-            cx.sleep(Duration::from_secs(2));
-            tx1.send("message from ch1")
-        });
-        s.spawn(|| {
-            cx.sleep(Duration::from_secs(1));
-            tx2.send("message from ch2")
-        });
+        // Named threads get their own lanes in `--timeline` (and their names in panic messages).
+        thread::Builder::new()
+            .name("ch1 sender".into())
+            .spawn_scoped(s, || {
+                cx.say("sleeping 2s before sending on ch1");
+                cx.sleep(Duration::from_secs(2));
+                cx.say("sending on ch1");
+                tx1.send("message from ch1")
+            })?;
+        thread::Builder::new()
+            .name("ch2 sender".into())
+            .spawn_scoped(s, || {
+                cx.say("sleeping 1s before sending on ch2");
+                cx.sleep(Duration::from_secs(1));
+                cx.say("sending on ch2");
+                tx2.send("message from ch2")
+            })?;
         let report = |msg: &str| {
             let at = cx.lesson_elapsed().as_secs_f64();
             cx.say(format!("Received: {msg} (at {at:.1}s)"));

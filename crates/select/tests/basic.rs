@@ -25,4 +25,16 @@ fn two_producers_take_the_slower_time_not_the_sum() {
         done < scaled(2.5),
         "took about the sum of both delays, not the max:\n{t}"
     );
+    // Each producer speaks from its own named thread (a lane in --timeline)...
+    for (thread, line) in [
+        ("ch1 sender", "sending on ch1"),
+        ("ch2 sender", "sending on ch2"),
+    ] {
+        let event = t
+            .find(line)
+            .unwrap_or_else(|| panic!("{line:?} missing:\n{t}"));
+        assert_eq!(event.thread, thread, "{t}");
+    }
+    // ...and sends just before main receives: the lanes meet at the hand-off.
+    assert!(t.position("sending on ch2") < t.position("Received: message from ch2"));
 }
