@@ -1,0 +1,427 @@
+//! Context: cancellation, timeouts and deadlines, passed from a parent to its children
+//! (seed 5.8).
+//!
+//! A [`Context`] tells the threads working on something when to give up. Its [`done`] channel
+//! disconnects when the context ends, so a thread can wait for it next to its real work in a
+//! `select!`; [`err`] then says why. Contexts form a tree: ending one ends every context derived
+//! from it, never the other way round.
+//!
+//! Three things differ from Go's `context` package:
+//! - the cancel function is a value, [`CancelFn`], and dropping it cancels: Go's advice to
+//!   `defer cancel()` is what happens at the end of its scope;
+//! - deadlines are fired by a single thread, `context timer`, shared by every context; it
+//!   exists only while some deadline is pending, and a context that ends by other means takes
+//!   its deadline off the list at once;
+//! - there are no context values: pass data as arguments.
+//!
+//! [`done`]: Context::done
+//! [`err`]: Context::err
+
+mod timer;
+
+use crate::shim::Mutex;
+use chanlab_common::Cx;
+use crossbeam::channel::{Receiver, Sender, bounded, never, select};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Why a context ended: what Go's `ctx.Err()` returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ContextError {
+    /// Its [`CancelFn`] (or an ancestor's) was called or dropped.
+    #[error("context canceled")]
+    Canceled,
+    /// Its deadline (or an ancestor's) passed.
+    #[error("context deadline exceeded")]
+    DeadlineExceeded,
+}
+
+// ANCHOR: context
+/// A cancellation signal with an optional deadline, shared by every thread working on one task.
+///
+/// Cloning is cheap and every clone is the same context.
+///
+/// ```
+/// use chanlab_patterns::{Context, ContextError};
+/// use crossbeam::channel::select;
+/// use std::time::Duration;
+///
+/// let (ctx, _cancel) = Context::with_timeout(&Context::background(), Duration::from_millis(20));
+/// let (_tx, work) = crossbeam::channel::bounded::<&str>(0); // work that never answers
+/// let outcome = select! {
+///     recv(work) -> result => result.map_err(|_| ContextError::Canceled),
+///     recv(ctx.done()) -> _ => Err(ctx.err().unwrap()),
+/// };
+/// assert_eq!(outcome, Err(ContextError::DeadlineExceeded));
+/// ```
+#[derive(Clone)]
+pub struct Context {
+    /// `None` for the background context, which never ends.
+    node: Option<Arc<Node>>,
+}
+
+/// Ends its context with [`ContextError::Canceled`], when called or when dropped.
+///
+/// Go's `cancel` function. Calling it again, or after the context ended, does nothing.
+#[must_use = "dropping a CancelFn cancels its context at once; bind it: `let (ctx, _cancel) = ...`"]
+pub struct CancelFn {
+    node: Arc<Node>,
+}
+// ANCHOR_END: context
+
+/// One derived context: the state its handles share.
+struct Node {
+    id: u64,
+    parent: Option<Arc<Node>>,
+    deadline: Option<Instant>,
+    /// Disconnects when `state.close` is dropped, which is when the context ends.
+    done: Receiver<()>,
+    state: Mutex<State>,
+}
+
+struct State {
+    err: Option<ContextError>,
+    close: Option<Sender<()>>,
+    children: HashMap<u64, Weak<Node>>,
+    /// This context's own deadline, while the timer thread has it.
+    timer: Option<timer::Entry>,
+}
+
+impl Context {
+    /// The root of every context tree: never ends, has no deadline. Go's `context.Background()`.
+    pub fn background() -> Context {
+        Context { node: None }
+    }
+
+    /// A child of `parent` that also ends when the returned [`CancelFn`] is called or dropped.
+    ///
+    /// ```
+    /// use chanlab_patterns::{Context, ContextError};
+    ///
+    /// let (parent, cancel) = Context::with_cancel(&Context::background());
+    /// let (child, _cancel_child) = Context::with_cancel(&parent);
+    /// cancel.cancel();
+    /// assert!(child.done().recv().is_err()); // disconnected: the child ended with its parent
+    /// assert_eq!(child.err(), Some(ContextError::Canceled));
+    /// ```
+    pub fn with_cancel(parent: &Context) -> (Context, CancelFn) {
+        Context::derive(parent, None)
+    }
+
+    /// A child of `parent` that also ends `timeout` from now, with
+    /// [`ContextError::DeadlineExceeded`].
+    ///
+    /// # Panics
+    ///
+    /// If the operating system cannot start the timer thread.
+    pub fn with_timeout(parent: &Context, timeout: Duration) -> (Context, CancelFn) {
+        match Instant::now().checked_add(timeout) {
+            Some(deadline) => Context::with_deadline(parent, deadline),
+            None => Context::with_cancel(parent), // further off than the clock goes: never
+        }
+    }
+
+    /// A child of `parent` that also ends at `deadline`, with
+    /// [`ContextError::DeadlineExceeded`]. A parent's earlier deadline wins.
+    ///
+    /// ```
+    /// use chanlab_patterns::{Context, ContextError};
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let soon = Instant::now() + Duration::from_millis(10);
+    /// let (ctx, _cancel) = Context::with_deadline(&Context::background(), soon);
+    /// assert_eq!(ctx.deadline(), Some(soon));
+    /// let _ = ctx.done().recv(); // returns at the deadline
+    /// assert!(Instant::now() >= soon);
+    /// assert_eq!(ctx.err(), Some(ContextError::DeadlineExceeded));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If the operating system cannot start the timer thread.
+    pub fn with_deadline(parent: &Context, deadline: Instant) -> (Context, CancelFn) {
+        Context::derive(parent, Some(deadline))
+    }
+
+    /// A channel that disconnects when the context ends; for the background context, one that
+    /// never does. Nothing is ever sent on it: a `recv` returns `Err` when the context ends, and
+    /// a `recv(ctx.done())` arm in `select!` fires from then on.
+    pub fn done(&self) -> Receiver<()> {
+        match &self.node {
+            Some(node) => node.done.clone(),
+            None => never(),
+        }
+    }
+
+    /// `None` while the context runs; why it ended once it has. Set before [`done`] disconnects,
+    /// and never changes after.
+    ///
+    /// [`done`]: Context::done
+    pub fn err(&self) -> Option<ContextError> {
+        self.node.as_ref().and_then(|node| node.state.lock().err)
+    }
+
+    /// When the context will end by itself, if ever: its own deadline or an ancestor's earlier one.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.node.as_ref().and_then(|node| node.deadline)
+    }
+
+    // ANCHOR: derive
+    fn derive(parent: &Context, deadline: Option<Instant>) -> (Context, CancelFn) {
+        static IDS: AtomicU64 = AtomicU64::new(0);
+        let inherited = parent.deadline();
+        // A parent that ends first makes a timer for this deadline pointless.
+        let own = deadline.filter(|d| inherited.is_none_or(|p| *d < p));
+        let (close, done) = bounded(0);
+        let node = Arc::new(Node {
+            id: IDS.fetch_add(1, Ordering::Relaxed),
+            parent: parent.node.clone(),
+            deadline: own.or(inherited),
+            done,
+            state: Mutex::new(State {
+                err: None,
+                close: Some(close),
+                children: HashMap::new(),
+                timer: None,
+            }),
+        });
+        if let Some(parent) = &parent.node {
+            // Under the parent's lock: either the parent has not ended and will end this child
+            // when it does, or it has, and the child ends at once with the same error.
+            let mut state = parent.state.lock();
+            match state.err {
+                None => {
+                    state.children.insert(node.id, Arc::downgrade(&node));
+                }
+                Some(err) => {
+                    drop(state);
+                    node.end(err);
+                }
+            }
+        }
+        if let Some(deadline) = own {
+            node.arm(deadline);
+        }
+        let cancel = CancelFn {
+            node: Arc::clone(&node),
+        };
+        (Context { node: Some(node) }, cancel)
+    }
+    // ANCHOR_END: derive
+}
+
+impl Node {
+    // ANCHOR: end
+    /// Ends this context and every descendant with `err`, unless it has already ended; returns
+    /// whether this call ended it.
+    fn end(&self, err: ContextError) -> bool {
+        let (close, children, timer) = {
+            let mut state = self.state.lock();
+            if state.err.is_some() {
+                return false; // a context ends once
+            }
+            state.err = Some(err); // before `done` disconnects, so a woken waiter sees it
+            let children = std::mem::take(&mut state.children);
+            (state.close.take(), children, state.timer.take())
+        };
+        drop(close); // `done` disconnects: every waiter wakes
+        if let Some(entry) = timer {
+            timer::cancel(entry);
+        }
+        for child in children.into_values().filter_map(|c| c.upgrade()) {
+            child.end(err);
+        }
+        if let Some(parent) = &self.parent {
+            parent.state.lock().children.remove(&self.id);
+        }
+        true
+    }
+    // ANCHOR_END: end
+
+    /// Hands this context's deadline to the timer thread, unless it has passed or the context
+    /// has already ended.
+    fn arm(self: &Arc<Self>, deadline: Instant) {
+        if deadline <= Instant::now() {
+            self.end(ContextError::DeadlineExceeded);
+            return;
+        }
+        let mut state = self.state.lock();
+        // Under the lock: an `end` that runs later finds the entry and takes it off the list.
+        if state.err.is_none() {
+            state.timer = Some(timer::schedule(deadline, self.id, Arc::downgrade(self)));
+        }
+    }
+}
+
+impl CancelFn {
+    /// Ends the context with [`ContextError::Canceled`], unless it has already ended.
+    pub fn cancel(&self) {
+        self.node.end(ContextError::Canceled);
+    }
+}
+
+impl Drop for CancelFn {
+    fn drop(&mut self) {
+        self.node.end(ContextError::Canceled);
+    }
+}
+
+impl fmt::Debug for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.node {
+            None => f.write_str("Context::background()"),
+            Some(node) => f
+                .debug_struct("Context")
+                .field("err", &node.state.lock().err)
+                .field("deadline", &node.deadline)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+impl fmt::Debug for CancelFn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CancelFn").finish_non_exhaustive()
+    }
+}
+
+/// Sends `item` on `output` unless `ctx` ends first; `false` when the item was not sent (the
+/// context ended or the reader hung up).
+fn send_or_done<T>(ctx: &Context, output: &Sender<T>, item: T) -> bool {
+    select! {
+        send(output, item) -> sent => sent.is_ok(),
+        recv(ctx.done()) -> _ => false,
+    }
+}
+
+/// The seed's timeout, an explicit cancel, a parent ending its children, a deadline, and a
+/// running pipeline stopped by a timeout.
+pub fn run(cx: &Cx) -> anyhow::Result<()> {
+    let background = Context::background();
+
+    // ANCHOR: timeout
+    let (ctx, _cancel) = Context::with_timeout(&background, cx.scaled(Duration::from_secs(2)));
+    let (tx, work) = bounded(1); // buffered: the late worker's send cannot block
+    let worker_cx = cx.clone();
+    let worker = thread::spawn(move || {
+        worker_cx.sleep(Duration::from_secs(3));
+        let _ = tx.send("work complete");
+    });
+    select! {
+        recv(work) -> result => cx.say(result?),
+        recv(ctx.done()) -> _ => cx.say(format!(
+            "work cancelled: {} (after {:.1}s)",
+            ctx.err().expect("done, so ended"),
+            cx.lesson_elapsed().as_secs_f64()
+        )),
+    }
+    // ANCHOR_END: timeout
+    let _ = worker.join();
+
+    // ANCHOR: cancel
+    let (ctx, cancel) = Context::with_cancel(&background);
+    thread::scope(|s| {
+        s.spawn(|| {
+            cx.sleep(Duration::from_millis(500));
+            cancel.cancel(); // Go: cancel()
+        });
+        let _ = ctx.done().recv(); // blocks until the cancel: nothing is ever sent
+    });
+    cx.say(format!("cancelled by another thread: {:?}", ctx.err()));
+    // ANCHOR_END: cancel
+
+    // ANCHOR: children
+    let (parent, cancel_parent) = Context::with_cancel(&background);
+    let (child, _cancel_child) = Context::with_cancel(&parent);
+    let (grandchild, _cancel_grandchild) =
+        Context::with_timeout(&child, cx.scaled(Duration::from_secs(60)));
+    let (sibling, _cancel_sibling) = Context::with_cancel(&background);
+    drop(cancel_parent); // dropping a CancelFn cancels, like Go's `defer cancel()`
+    cx.say(format!(
+        "parent cancelled: child {:?}, grandchild {:?}, unrelated {:?}",
+        child.err(),
+        grandchild.err(),
+        sibling.err()
+    ));
+    // ANCHOR_END: children
+
+    // ANCHOR: deadline
+    let start = Instant::now();
+    let (ctx, _cancel) =
+        Context::with_deadline(&background, start + cx.scaled(Duration::from_secs(1)));
+    let _ = ctx.done().recv(); // the timer thread ends the context at the deadline
+    // ANCHOR_END: deadline
+    cx.say(format!(
+        "deadline 1.0s ahead: ended after {:.1}s with {:?}",
+        cx.unscaled(start.elapsed()).as_secs_f64(),
+        ctx.err()
+    ));
+
+    cancelled_pipeline(cx)
+}
+
+/// A three-stage pipeline with an endless source, stopped by a 1 s timeout: each stage selects on
+/// `ctx.done()` wherever it could block, says why it exits, and the scope joins all three.
+fn cancelled_pipeline(cx: &Cx) -> anyhow::Result<()> {
+    let start = Instant::now();
+    // ANCHOR: pipeline
+    let (ctx, _cancel) =
+        Context::with_timeout(&Context::background(), cx.scaled(Duration::from_secs(1)));
+    let (numbers_tx, numbers) = bounded(0);
+    let (squares_tx, squares) = bounded(0);
+    let exits = |ctx: &Context| {
+        let why = ctx
+            .err()
+            .map_or("its input closed".to_owned(), |e| e.to_string());
+        let me = thread::current().name().unwrap_or("stage").to_owned();
+        cx.say(format!("stage {me} exits: {why}"));
+    };
+    thread::scope(|s| -> std::io::Result<()> {
+        let ctx = &ctx;
+        let stage = |name: &str| thread::Builder::new().name(name.to_owned());
+        stage("source").spawn_scoped(s, move || {
+            for n in 1u64.. {
+                if !send_or_done(ctx, &numbers_tx, n) {
+                    break;
+                }
+            }
+            exits(ctx);
+        })?;
+        stage("square").spawn_scoped(s, move || {
+            loop {
+                let n = select! {
+                    recv(numbers) -> n => match n { Ok(n) => n, Err(_) => break },
+                    recv(ctx.done()) -> _ => break,
+                };
+                cx.sleep(Duration::from_millis(300)); // slow work
+                if !send_or_done(ctx, &squares_tx, n * n) {
+                    break;
+                }
+            }
+            exits(ctx);
+        })?;
+        stage("print").spawn_scoped(s, move || {
+            loop {
+                select! {
+                    recv(squares) -> square => match square {
+                        Ok(square) => cx.say(format!("square {square}")),
+                        Err(_) => break,
+                    },
+                    recv(ctx.done()) -> _ => break,
+                }
+            }
+            exits(ctx);
+        })?;
+        Ok(())
+    })?; // the scope joins the three stage threads
+    // ANCHOR_END: pipeline
+    cx.say(format!(
+        "all three stage threads have exited, {:.1}s after the pipeline started",
+        cx.unscaled(start.elapsed()).as_secs_f64()
+    ));
+    Ok(())
+}

@@ -1,0 +1,225 @@
+//! A memo cache: a concurrent cache in front of an expensive function, with duplicate
+//! suppression (seed 5.8; the concurrent memo of *The Go Programming Language*, section 9.7).
+//!
+//! The first caller for a key computes it; callers that ask for the same key meanwhile wait for
+//! that one computation instead of starting their own, and later callers get the stored value.
+//! Different keys compute in parallel: the cache's lock is held only to look a key up, never
+//! while computing.
+
+use crate::shim::{Arc, Condvar, Mutex};
+use chanlab_common::Cx;
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::Hash;
+use std::thread;
+use std::time::{Duration, Instant};
+
+// ANCHOR: memo
+/// A cache of `compute(key)` that computes each key once, even when many threads ask at once.
+///
+/// ```
+/// use chanlab_patterns::Memo;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+///
+/// let calls = AtomicUsize::new(0);
+/// let lengths = Memo::new(|word: &str| {
+///     calls.fetch_add(1, Ordering::Relaxed);
+///     word.len()
+/// });
+/// std::thread::scope(|s| {
+///     for _ in 0..4 {
+///         s.spawn(|| assert_eq!(lengths.get("gopher"), 6));
+///     }
+/// });
+/// assert_eq!(calls.load(Ordering::Relaxed), 1); // four callers, one computation
+/// ```
+///
+/// # Panics
+///
+/// If `compute` panics, the panic goes on in the caller that ran it, and every caller that was
+/// waiting for that key panics too, with a message saying so: none of them hangs. The key is
+/// not cached, so a later call computes it again. `compute` must not ask the memo for the key it
+/// is computing, which would wait for itself.
+///
+/// ```
+/// use chanlab_patterns::Memo;
+///
+/// let fragile = Memo::new(|n: u32| if n == 0 { panic!("zero") } else { 100 / n });
+/// assert!(std::panic::catch_unwind(|| fragile.get(0)).is_err());
+/// assert_eq!(fragile.get(4), 25); // the memo still works
+/// ```
+pub struct Memo<K, V, F> {
+    compute: F,
+    entries: Mutex<HashMap<K, Arc<Entry<V>>>>,
+}
+
+/// One key's value, or the wait for it.
+struct Entry<V> {
+    state: Mutex<State<V>>,
+    /// Notified once, when the state leaves `Computing`.
+    settled: Condvar,
+}
+
+enum State<V> {
+    Computing,
+    Ready(V),
+    Panicked,
+}
+
+impl<K, V, F> Memo<K, V, F>
+where
+    K: Eq + Hash + Clone,
+    V: Clone,
+    F: Fn(K) -> V,
+{
+    /// An empty cache in front of `compute`.
+    pub fn new(compute: F) -> Memo<K, V, F> {
+        Memo {
+            compute,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// `compute(key)`, computed by this call if no other call has computed it or is computing it.
+    pub fn get(&self, key: K) -> V {
+        let (entry, first) = {
+            let mut entries = self.entries.lock();
+            match entries.get(&key) {
+                Some(entry) => (Arc::clone(entry), false),
+                None => {
+                    let entry = Arc::new(Entry {
+                        state: Mutex::new(State::Computing),
+                        settled: Condvar::new(),
+                    });
+                    entries.insert(key.clone(), Arc::clone(&entry));
+                    (entry, true)
+                }
+            }
+        }; // the cache's lock is released: other keys go ahead while this one computes
+        if first {
+            let unwinding = Unwinding {
+                memo: self,
+                key: &key,
+                entry: &entry,
+            };
+            let value = (self.compute)(key.clone());
+            std::mem::forget(unwinding); // it returned: no cleanup for a panic
+            entry.settle(State::Ready(value.clone()));
+            return value;
+        }
+        let mut state = entry.state.lock();
+        loop {
+            match &*state {
+                State::Computing => state = entry.settled.wait(state),
+                State::Ready(value) => return value.clone(),
+                State::Panicked => {
+                    drop(state);
+                    panic!("Memo: computing this key panicked in another thread");
+                }
+            }
+        }
+    }
+}
+
+impl<V> Entry<V> {
+    fn settle(&self, outcome: State<V>) {
+        *self.state.lock() = outcome;
+        self.settled.notify_all();
+    }
+}
+
+/// Dropped only while `compute` unwinds: forgets the key and wakes its waiters.
+struct Unwinding<'a, K: Eq + Hash, V, F> {
+    memo: &'a Memo<K, V, F>,
+    key: &'a K,
+    entry: &'a Arc<Entry<V>>,
+}
+
+impl<K: Eq + Hash, V, F> Drop for Unwinding<'_, K, V, F> {
+    fn drop(&mut self) {
+        self.memo.entries.lock().remove(self.key);
+        self.entry.settle(State::Panicked);
+    }
+}
+// ANCHOR_END: memo
+
+impl<K, V, F> fmt::Debug for Memo<K, V, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys = self.entries.lock().len();
+        f.debug_struct("Memo")
+            .field("keys", &keys)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Six callers ask at once for three keys of a half-second function; then again, from the cache.
+pub fn run(cx: &Cx) -> anyhow::Result<()> {
+    // ANCHOR: run
+    let slow_square = Memo::new(|n: u64| {
+        cx.say(format!("computing {n}² (0.5s)"));
+        cx.sleep(Duration::from_millis(500));
+        n * n
+    });
+    let start = Instant::now();
+    let ask = |keys: [u64; 6]| {
+        thread::scope(|s| {
+            keys.into_iter().enumerate().try_for_each(|(i, n)| {
+                let slow_square = &slow_square;
+                thread::Builder::new()
+                    .name(format!("caller {}", i + 1))
+                    .spawn_scoped(s, move || {
+                        let square = slow_square.get(n);
+                        let at = cx.lesson_elapsed().as_secs_f64();
+                        cx.say(format!("got {n}² = {square} at {at:.1}s"));
+                    })
+                    .map(drop)
+            })
+        })
+    };
+    ask([3, 4, 3, 3, 4, 5])?;
+    // ANCHOR_END: run
+    cx.say(format!(
+        "6 calls, 3 computations, all done at {:.1}s: the same key waited for one computation, \
+         different keys ran side by side",
+        cx.unscaled(start.elapsed()).as_secs_f64()
+    ));
+    let again = Instant::now();
+    ask([5, 4, 3, 3, 4, 5])?;
+    cx.say(format!(
+        "asked again: answered from the cache in {:.1}s",
+        cx.unscaled(again.elapsed()).as_secs_f64()
+    ));
+    Ok(())
+}
+
+#[cfg(loom)]
+mod loom_models {
+    use super::*;
+    use loom::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Two threads ask for the same key while a third asks for another: the first key is
+    /// computed once and both its callers get the value, in every interleaving.
+    #[test]
+    fn same_key_computes_once() {
+        loom::model(|| {
+            let calls = Arc::new(AtomicUsize::new(0));
+            let counted = Arc::clone(&calls);
+            let memo = Arc::new(Memo::new(move |n: u32| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                n * 10
+            }));
+            let other = {
+                let memo = Arc::clone(&memo);
+                loom::thread::spawn(move || memo.get(1))
+            };
+            let same = {
+                let memo = Arc::clone(&memo);
+                loom::thread::spawn(move || memo.get(7))
+            };
+            assert_eq!(memo.get(7), 70);
+            assert_eq!(same.join().unwrap(), 70);
+            assert_eq!(other.join().unwrap(), 10);
+            assert_eq!(calls.load(Ordering::SeqCst), 2, "a key was computed twice");
+        });
+    }
+}
