@@ -1,0 +1,549 @@
+//! One connection's life on its own thread: read a request, answer it, repeat while kept alive.
+//!
+//! Every wait has a limit, so no client can pin the thread: the first byte of a request must
+//! come within the idle timeout, the rest of its headers within the read-header timeout, its
+//! body within the read-body timeout, and each write of the answer within the write timeout.
+
+use crate::http::{Handler, Request, Response, TEXT_PLAIN, reason, request_path};
+use crate::server::Shared;
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+/// Headers per request at most (httparse needs a fixed array); more is answered `431`.
+const MAX_HEADERS: usize = 64;
+
+/// The read buffer's first size; it grows for large headers and bodies.
+const INITIAL_BUFFER: usize = 4096;
+
+/// Bodies up to this size are copied behind the head and sent in one write.
+const COALESCE_BODY: usize = 16 * 1024;
+
+/// How a request ended, and so what happens to the connection.
+enum Next {
+    /// Wait for another request.
+    KeepAlive,
+    /// Close now.
+    Close,
+    /// Close after an error answer, giving the client a moment to read it (see [`linger`]).
+    Linger,
+}
+
+/// A request's head, checked: what the connection needs before the handler runs.
+struct Head {
+    len: usize,
+    content_length: usize,
+    keep_alive: bool,
+    expect_continue: bool,
+}
+
+/// A request the server answers itself, with a status and a one-line reason.
+#[derive(Debug)]
+struct Reject(u16, Cow<'static, str>);
+
+impl Reject {
+    fn new(status: u16, reason: impl Into<Cow<'static, str>>) -> Reject {
+        Reject(status, reason.into())
+    }
+}
+
+pub(crate) struct Connection {
+    stream: TcpStream,
+    remote_addr: SocketAddr,
+    id: u64,
+    accepted_at: Instant,
+    shared: Arc<Shared>,
+    handler: Arc<dyn Handler>,
+    /// Bytes received: `buf[..filled]`; the rest is room for the next read.
+    buf: Vec<u8>,
+    filled: usize,
+    /// The answer being sent, head and (small) body together.
+    out: Vec<u8>,
+    /// The read timeout the socket has now, to skip the system call when it would not change.
+    read_timeout: Option<Duration>,
+}
+
+impl Connection {
+    pub(crate) fn new(
+        stream: TcpStream,
+        remote_addr: SocketAddr,
+        id: u64,
+        accepted_at: Instant,
+        shared: Arc<Shared>,
+        handler: Arc<dyn Handler>,
+    ) -> Connection {
+        let first_buffer = INITIAL_BUFFER.min(shared.config.max_header_bytes);
+        Connection {
+            stream,
+            remote_addr,
+            id,
+            accepted_at,
+            shared,
+            handler,
+            buf: vec![0; first_buffer],
+            filled: 0,
+            out: Vec::with_capacity(512),
+            read_timeout: None,
+        }
+    }
+
+    /// Serves requests until the client leaves, a limit is hit, or the server stops.
+    pub(crate) fn serve(mut self) {
+        // Whatever happens, the connection leaves the registry when this thread is done.
+        struct Forget<'a>(&'a Shared, u64);
+        impl Drop for Forget<'_> {
+            fn drop(&mut self) {
+                self.0.forget(self.1);
+            }
+        }
+        let shared = self.shared.clone();
+        let _forget = Forget(&shared, self.id);
+
+        // Small answers go out at once instead of waiting for an ACK (Nagle's algorithm).
+        let _ = self.stream.set_nodelay(true);
+        let _ = self
+            .stream
+            .set_write_timeout(Some(shared.config.write_timeout));
+        let mut res = Response::new();
+        let mut first = true;
+        loop {
+            match self.exchange(first, &mut res) {
+                Next::KeepAlive if shared.idle(self.id) => first = false,
+                Next::KeepAlive | Next::Close => return,
+                Next::Linger => return linger(&self.stream),
+            }
+        }
+    }
+
+    /// Reads one request and answers it.
+    fn exchange(&mut self, first: bool, res: &mut Response) -> Next {
+        let config = self.shared.config;
+        // Wait for the request's first byte: the idle timeout between requests; the first
+        // request's whole head must come within the read-header timeout of the accept.
+        if self.filled == 0 {
+            let wait = if first {
+                config
+                    .read_header_timeout
+                    .saturating_sub(self.accepted_at.elapsed())
+            } else {
+                config.idle_timeout
+            };
+            match self.read_more(wait, config.max_header_bytes) {
+                Ok(n) if n > 0 => {}
+                _ => return Next::Close, // gone, idle too long, or closed by a shutdown
+            }
+        }
+        self.shared.busy(self.id);
+
+        let header_deadline = if first {
+            self.accepted_at
+        } else {
+            Instant::now()
+        } + config.read_header_timeout;
+        let head = loop {
+            match parse_head(&self.buf[..self.filled], config.max_header_bytes) {
+                Ok(Some(head)) => break head,
+                Ok(None) if self.filled >= config.max_header_bytes => {
+                    return self.reject(Reject::new(431, "request headers too large"));
+                }
+                Ok(None) => match self.read_until(header_deadline, config.max_header_bytes) {
+                    Ok(0) => return Next::Close,
+                    Ok(_) => {}
+                    Err(e) if timed_out(&e) => {
+                        return self.reject(Reject::new(408, "request headers too slow"));
+                    }
+                    Err(_) => return Next::Close,
+                },
+                Err(reject) => return self.reject(reject),
+            }
+        };
+
+        if head.content_length > config.max_body_bytes {
+            let reason = format!("request body over {} bytes", config.max_body_bytes);
+            return self.reject(Reject::new(413, reason));
+        }
+        let total = head.len + head.content_length;
+        if self.filled < total {
+            if head.expect_continue
+                && self
+                    .stream
+                    .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+                    .is_err()
+            {
+                return Next::Close;
+            }
+            let body_deadline = Instant::now() + config.read_body_timeout;
+            while self.filled < total {
+                match self.read_until(body_deadline, total) {
+                    Ok(0) => return Next::Close,
+                    Ok(_) => {}
+                    Err(e) if timed_out(&e) => {
+                        return self.reject(Reject::new(408, "request body too slow"));
+                    }
+                    Err(_) => return Next::Close,
+                }
+            }
+        }
+
+        let keep_alive = self.answer(&head, res);
+        // The request is done with: keep what the client sent after it (pipelining).
+        self.buf.copy_within(total..self.filled, 0);
+        self.filled -= total;
+        if self.buf.len() > 4 * INITIAL_BUFFER.max(config.max_header_bytes)
+            && self.filled < INITIAL_BUFFER
+        {
+            self.buf
+                .truncate(INITIAL_BUFFER.min(config.max_header_bytes).max(self.filled));
+            self.buf.shrink_to_fit();
+        }
+        match keep_alive {
+            Ok(true) => Next::KeepAlive,
+            Ok(false) | Err(_) => Next::Close,
+        }
+    }
+
+    /// Runs the handler on the request in `buf` and sends its answer; returns whether the
+    /// connection stays open.
+    fn answer(&mut self, head: &Head, res: &mut Response) -> io::Result<bool> {
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut parsed = httparse::Request::new(&mut headers);
+        let buf = &self.buf[..head.len + head.content_length];
+        // The head parsed before; it parses the same way again.
+        let _ = parsed.parse(buf);
+        let (Some(method), Some(target), Some(minor_version)) =
+            (parsed.method, parsed.path, parsed.version)
+        else {
+            unreachable!("a complete head has a request line")
+        };
+        let Ok(path) = request_path(target.as_bytes()) else {
+            unreachable!("the target was checked with the head")
+        };
+        let request = Request {
+            method,
+            target,
+            path,
+            query: target.split_once('?').map_or("", |(_, q)| q),
+            minor_version,
+            headers: parsed.headers,
+            body: &buf[head.len..],
+            remote_addr: self.remote_addr,
+        };
+        res.reset();
+        let mut keep_alive = head.keep_alive;
+        if catch_unwind(AssertUnwindSafe(|| self.handler.handle(&request, res))).is_err() {
+            // The handler's state is unknown: answer, then close.
+            res.reset();
+            res.error(500, "internal server error");
+            keep_alive = false;
+        }
+        let keep_alive = keep_alive && !self.shared.stopping();
+        let head_only = request.method == "HEAD";
+        write_response(&mut self.out, &self.stream, res, head_only, keep_alive)?;
+        Ok(keep_alive)
+    }
+
+    /// Answers a request the server refuses, and asks for the connection to be closed.
+    fn reject(&mut self, Reject(status, why): Reject) -> Next {
+        let mut res = Response::new();
+        res.error(status, why);
+        let _ = write_response(&mut self.out, &self.stream, &res, false, false);
+        Next::Linger
+    }
+
+    /// One read, waiting at most until `deadline`.
+    fn read_until(&mut self, deadline: Instant, limit: usize) -> io::Result<usize> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        self.read_more(left, limit)
+    }
+
+    /// One read into the free end of `buf`, growing it up to `limit`, waiting at most `wait`.
+    fn read_more(&mut self, wait: Duration, limit: usize) -> io::Result<usize> {
+        if wait.is_zero() {
+            return Err(ErrorKind::TimedOut.into());
+        }
+        if self.read_timeout != Some(wait) {
+            self.stream.set_read_timeout(Some(wait))?;
+            self.read_timeout = Some(wait);
+        }
+        if self.filled == self.buf.len() {
+            let grown = (self.buf.len() * 2).clamp(INITIAL_BUFFER, limit.max(self.filled + 1));
+            self.buf.resize(grown, 0);
+        }
+        let n = self.stream.read(&mut self.buf[self.filled..])?;
+        self.filled += n;
+        Ok(n)
+    }
+}
+
+fn timed_out(e: &io::Error) -> bool {
+    matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock)
+}
+
+/// Parses and checks a request head: `None` while it is incomplete.
+fn parse_head(buf: &[u8], max_header_bytes: usize) -> Result<Option<Head>, Reject> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut req = httparse::Request::new(&mut headers);
+    let len = match req.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(Reject::new(
+                431,
+                format!("more than {MAX_HEADERS} request headers"),
+            ));
+        }
+        Err(httparse::Error::Version) => {
+            return Err(Reject::new(505, "only HTTP/1.0 and HTTP/1.1 are supported"));
+        }
+        Err(e) => return Err(Reject::new(400, format!("malformed request: {e}"))),
+    };
+    if len > max_header_bytes {
+        return Err(Reject::new(431, "request headers too large"));
+    }
+    let target = req.path.unwrap_or_default();
+    if let Err(e) = request_path(target.as_bytes()) {
+        return Err(Reject::new(400, e.to_string()));
+    }
+    let http11 = req.version == Some(1);
+
+    let mut hosts = 0;
+    let mut content_length: Option<usize> = None;
+    let mut transfer_encoding: Option<&[u8]> = None;
+    let mut close = !http11;
+    let mut expect_continue = false;
+    for header in req.headers.iter() {
+        let name = header.name;
+        let value = trim(header.value);
+        if name.eq_ignore_ascii_case("host") {
+            hosts += 1;
+        } else if name.eq_ignore_ascii_case("content-length") {
+            let length =
+                parse_length(value).ok_or_else(|| Reject::new(400, "malformed Content-Length"))?;
+            if content_length.is_some_and(|earlier| earlier != length) {
+                return Err(Reject::new(400, "conflicting Content-Length headers"));
+            }
+            content_length = Some(length);
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            transfer_encoding = Some(value);
+        } else if name.eq_ignore_ascii_case("connection") {
+            for token in value.split(|&b| b == b',').map(trim) {
+                if token.eq_ignore_ascii_case(b"close") {
+                    close = true;
+                } else if token.eq_ignore_ascii_case(b"keep-alive") && !http11 {
+                    close = false;
+                }
+            }
+        } else if name.eq_ignore_ascii_case("expect") {
+            if !value.eq_ignore_ascii_case(b"100-continue") {
+                return Err(Reject::new(417, "only Expect: 100-continue is supported"));
+            }
+            expect_continue = true;
+        }
+    }
+    if http11 && hosts == 0 {
+        return Err(Reject::new(400, "missing Host header"));
+    }
+    if hosts > 1 {
+        return Err(Reject::new(400, "more than one Host header"));
+    }
+    if let Some(coding) = transfer_encoding {
+        if content_length.is_some() {
+            return Err(Reject::new(
+                400,
+                "both Content-Length and Transfer-Encoding",
+            ));
+        }
+        let last = coding
+            .rsplit(|&b| b == b',')
+            .next()
+            .map(trim)
+            .unwrap_or_default();
+        return Err(if last.eq_ignore_ascii_case(b"chunked") {
+            Reject::new(
+                411,
+                "chunked request bodies are not supported: send a Content-Length",
+            )
+        } else {
+            Reject::new(
+                501,
+                "transfer codings are not supported: send a Content-Length",
+            )
+        });
+    }
+    Ok(Some(Head {
+        len,
+        content_length: content_length.unwrap_or(0),
+        keep_alive: !close,
+        expect_continue,
+    }))
+}
+
+/// A Content-Length: decimal digits only, no sign, no spaces.
+fn parse_length(value: &[u8]) -> Option<usize> {
+    if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(value).ok()?.parse().ok()
+}
+
+fn trim(bytes: &[u8]) -> &[u8] {
+    bytes.trim_ascii()
+}
+
+/// Sends `res`: status line, headers, and the body unless `head_only`.
+fn write_response(
+    out: &mut Vec<u8>,
+    mut stream: &TcpStream,
+    res: &Response,
+    head_only: bool,
+    keep_alive: bool,
+) -> io::Result<()> {
+    out.clear();
+    write!(
+        out,
+        "HTTP/1.1 {} {}\r\nDate: ",
+        res.status,
+        reason(res.status)
+    )?;
+    with_date(|date| out.extend_from_slice(date.as_bytes()));
+    out.extend_from_slice(b"\r\n");
+    for (name, value) in &res.headers {
+        write!(out, "{name}: {value}\r\n")?;
+    }
+    if !res.body.is_empty() && res.header("Content-Type").is_none() {
+        write!(out, "Content-Type: {TEXT_PLAIN}\r\n")?;
+    }
+    write!(out, "Content-Length: {}\r\n", res.body.len())?;
+    if !keep_alive {
+        out.extend_from_slice(b"Connection: close\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    if head_only {
+        stream.write_all(out)
+    } else if res.body.len() <= COALESCE_BODY {
+        out.extend_from_slice(&res.body);
+        stream.write_all(out)
+    } else {
+        stream.write_all(out)?;
+        stream.write_all(&res.body)
+    }
+}
+
+/// Calls `f` with the current `Date` header value, formatted at most once a second per thread.
+fn with_date(f: impl FnOnce(&str)) {
+    thread_local! {
+        static DATE: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
+    }
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    DATE.with_borrow_mut(|(secs, date)| {
+        if *secs != now {
+            *secs = now;
+            *date = crate::http::http_date(now);
+        }
+        f(date)
+    });
+}
+
+/// Closes a connection the client may still be writing to. Closing a socket with unread input
+/// makes the kernel send a reset, which can destroy the answer before the client reads it; so
+/// stop writing first, then read and discard for a moment.
+fn linger(mut stream: &TcpStream) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
+    let give_up = Instant::now() + Duration::from_millis(500);
+    let mut sink = [0; 4096];
+    let mut discarded = 0;
+    while Instant::now() < give_up && discarded < 1024 * 1024 {
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => discarded += n,
+        }
+    }
+}
+
+/// Answers a connection the server has no room for: `503`, after reading what the client sent,
+/// so that it gets the answer rather than a reset. Runs on one thread for all refusals, so each
+/// is short.
+pub(crate) fn refuse(mut stream: TcpStream) {
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
+    let give_up = Instant::now() + Duration::from_millis(250);
+    let mut head = Vec::new();
+    let mut chunk = [0; 2048];
+    while Instant::now() < give_up && head.len() < 16 * 1024 && !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => head.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let mut res = Response::new();
+    res.error(503, "server busy: too many connections, try again");
+    res.set_header("Retry-After", "1");
+    let _ = write_response(&mut Vec::new(), &stream, &res, false, false);
+    linger(&stream);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(text: &str) -> Result<Option<Head>, Reject> {
+        parse_head(text.as_bytes(), 16 * 1024)
+    }
+
+    fn status(text: &str) -> u16 {
+        match head(text) {
+            Err(Reject(status, _)) => status,
+            Ok(_) => 200,
+        }
+    }
+
+    #[test]
+    fn heads_are_checked() {
+        assert!(head("GET / HTTP/1.1\r\nHost: x\r\n").unwrap().is_none());
+        let h = head("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
+            .unwrap()
+            .unwrap();
+        assert_eq!((h.len, h.content_length, h.keep_alive), (47, 5, true));
+        assert!(!head("GET / HTTP/1.0\r\n\r\n").unwrap().unwrap().keep_alive);
+        let h = head("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n")
+            .unwrap()
+            .unwrap();
+        assert!(h.keep_alive);
+        let h = head("GET / HTTP/1.1\r\nHost: x\r\nConnection: foo, close\r\n\r\n")
+            .unwrap()
+            .unwrap();
+        assert!(!h.keep_alive);
+        assert_eq!(status("GET / HTTP/1.1\r\n\r\n"), 400);
+        assert_eq!(status("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400);
+        assert_eq!(status("GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n"), 400);
+        assert_eq!(status("GET / HTTP/2.0\r\nHost: x\r\n\r\n"), 505);
+        assert_eq!(
+            status("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"),
+            400
+        );
+        assert_eq!(
+            status("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
+            400
+        );
+        assert_eq!(
+            status("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            411
+        );
+        assert_eq!(
+            status("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"),
+            501
+        );
+        assert_eq!(
+            status("GET / HTTP/1.1\r\nHost: x\r\nExpect: magic\r\n\r\n"),
+            417
+        );
+    }
+}

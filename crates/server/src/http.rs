@@ -1,0 +1,402 @@
+//! The HTTP/1.1 vocabulary handlers see: a parsed [`Request`], the [`Response`] they fill in, and
+//! the [`Handler`] trait that joins them.
+
+use std::borrow::Cow;
+use std::fmt::Display;
+use std::io::Write;
+use std::net::SocketAddr;
+
+/// Something that answers requests: the lesson's [`Router`](crate::Router), or any closure
+/// `Fn(&Request, &mut Response)` that is `Send + Sync`.
+///
+/// A handler runs on the thread of the connection that sent the request, so many run at once;
+/// shared state needs a lock. A panic is caught and answered `500`.
+pub trait Handler: Send + Sync + 'static {
+    /// Fills in `res` for `req`. `res` starts as an empty `200 OK`.
+    fn handle(&self, req: &Request<'_>, res: &mut Response);
+}
+
+impl<F> Handler for F
+where
+    F: Fn(&Request<'_>, &mut Response) + Send + Sync + 'static,
+{
+    fn handle(&self, req: &Request<'_>, res: &mut Response) {
+        self(req, res)
+    }
+}
+
+/// A request, borrowed from the connection's buffer: nothing is copied to hand it to a handler.
+#[derive(Debug)]
+pub struct Request<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) target: &'a str,
+    pub(crate) path: Cow<'a, [u8]>,
+    pub(crate) query: &'a str,
+    pub(crate) minor_version: u8,
+    pub(crate) headers: &'a [httparse::Header<'a>],
+    pub(crate) body: &'a [u8],
+    pub(crate) remote_addr: SocketAddr,
+}
+
+impl<'a> Request<'a> {
+    /// The method, such as `GET`.
+    pub fn method(&self) -> &'a str {
+        self.method
+    }
+
+    /// The request target exactly as sent, such as `/a%20b?x=1`.
+    pub fn target(&self) -> &'a str {
+        self.target
+    }
+
+    /// The path, percent-decoded, as Go's `r.URL.Path`: `/a%20b?x=1` gives `/a b`. It may hold any
+    /// bytes (`%ff` decodes to `0xff`), so it is bytes, not a `str`.
+    pub fn path(&self) -> &[u8] {
+        &self.path
+    }
+
+    /// The raw query, after the first `?` (empty without one).
+    pub fn query(&self) -> &'a str {
+        self.query
+    }
+
+    /// The decoded query parameters, in order.
+    pub fn query_pairs(&self) -> form_urlencoded::Parse<'a> {
+        form_urlencoded::parse(self.query.as_bytes())
+    }
+
+    /// The first value of the query parameter `name`.
+    pub fn query_value(&self, name: &str) -> Option<Cow<'a, str>> {
+        self.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// The protocol, `HTTP/1.1` or `HTTP/1.0`.
+    pub fn proto(&self) -> &'static str {
+        if self.minor_version == 0 {
+            "HTTP/1.0"
+        } else {
+            "HTTP/1.1"
+        }
+    }
+
+    /// The headers in the order received; names as sent.
+    pub fn headers(&self) -> impl Iterator<Item = (&'a str, &'a [u8])> {
+        self.headers.iter().map(|h| (h.name, h.value))
+    }
+
+    /// The value of the first header called `name` (compared without regard to case).
+    pub fn header(&self, name: &str) -> Option<&'a [u8]> {
+        self.headers()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// The body: empty unless the request had a `Content-Length`.
+    pub fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// The client's address.
+    pub fn remote_addr(&self) -> SocketAddr {
+        self.remote_addr
+    }
+}
+
+/// The media type of every text answer.
+pub const TEXT_PLAIN: &str = "text/plain; charset=utf-8";
+
+/// A response being built by a handler: status, extra headers and body.
+///
+/// The server adds `Date`, `Content-Length` and `Connection`; a body without a `Content-Type`
+/// is sent as [`TEXT_PLAIN`]. A connection reuses one `Response` for all its requests, so a
+/// handler that writes into [`Response::body_mut`] allocates nothing.
+#[derive(Debug)]
+pub struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(&'static str, Cow<'static, str>)>,
+    pub(crate) body: Vec<u8>,
+}
+
+/// A body buffer bigger than this is not kept for the connection's next request.
+const KEEP_BODY_CAPACITY: usize = 64 * 1024;
+
+impl Default for Response {
+    fn default() -> Response {
+        Response::new()
+    }
+}
+
+impl Response {
+    /// An empty `200 OK`.
+    pub fn new() -> Response {
+        Response {
+            status: 200,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// Back to an empty `200 OK`, keeping the buffers unless they grew large.
+    pub(crate) fn reset(&mut self) {
+        self.status = 200;
+        self.headers.clear();
+        if self.body.capacity() > KEEP_BODY_CAPACITY {
+            self.body = Vec::new();
+        } else {
+            self.body.clear();
+        }
+    }
+
+    /// The status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Sets the status code; it must be in `200..=599` (the server sends nothing else).
+    pub fn set_status(&mut self, status: u16) {
+        debug_assert!((200..=599).contains(&status), "status {status}");
+        self.status = status;
+    }
+
+    /// Sets a header, replacing any earlier value for the same name.
+    pub fn set_header(&mut self, name: &'static str, value: impl Into<Cow<'static, str>>) {
+        let value = value.into();
+        match self
+            .headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            Some(header) => header.1 = value,
+            None => self.headers.push((name, value)),
+        }
+    }
+
+    /// The value of the header `name`, if set.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_ref())
+    }
+
+    /// The body, to write into.
+    pub fn body_mut(&mut self) -> &mut Vec<u8> {
+        &mut self.body
+    }
+
+    /// The body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Answers `status` with `text` as a `text/plain` body.
+    pub fn text(&mut self, status: u16, text: impl Display) {
+        self.set_status(status);
+        self.set_header("Content-Type", TEXT_PLAIN);
+        self.body.clear();
+        // Writing into a Vec cannot fail.
+        let _ = write!(self.body, "{text}");
+    }
+
+    /// Answers an error: `status` and a one-line `reason`.
+    pub fn error(&mut self, status: u16, reason: impl Display) {
+        self.text(status, format_args!("{reason}\n"));
+    }
+
+    /// Answers `status` with `body` of type `content_type`.
+    pub fn bytes(&mut self, status: u16, content_type: &'static str, body: Vec<u8>) {
+        self.set_status(status);
+        self.set_header("Content-Type", content_type);
+        self.body = body;
+    }
+}
+
+/// The reason phrase for the status codes this server sends.
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        100 => "Continue",
+        200 => "OK",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        304 => "Not Modified",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        417 => "Expectation Failed",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "",
+    }
+}
+
+/// Why a request target has no path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    /// Not `/path`, `scheme://host/path` or `*`.
+    #[error("the request target is not a path or an absolute URL")]
+    Form,
+    /// A `%` not followed by two hex digits.
+    #[error("the request target has a malformed %-escape")]
+    Escape,
+}
+
+/// The decoded path of a request target, as Go's `url.ParseRequestURI(target).Path`.
+///
+/// Accepts the origin form (`/a%20b?q`), the absolute form (`http://host/a?q`, whose path may be
+/// empty) and `*`. A `+` stays a `+`: only query strings encode spaces that way.
+///
+/// ```
+/// use chanlab_server::http::{request_path, TargetError};
+///
+/// assert_eq!(&*request_path(b"/caf%C3%A9?x=1").unwrap(), "/café".as_bytes());
+/// assert_eq!(&*request_path(b"http://example.com/a+b").unwrap(), b"/a+b");
+/// assert_eq!(request_path(b"/%zz"), Err(TargetError::Escape));
+/// assert_eq!(request_path(b"index.html"), Err(TargetError::Form));
+/// ```
+pub fn request_path(target: &[u8]) -> Result<Cow<'_, [u8]>, TargetError> {
+    if target == b"*" {
+        return Ok(Cow::Borrowed(target));
+    }
+    let before_query = match target.iter().position(|&b| b == b'?') {
+        Some(q) => &target[..q],
+        None => target,
+    };
+    let path = if before_query.starts_with(b"/") {
+        before_query
+    } else {
+        let rest = after_scheme(before_query).ok_or(TargetError::Form)?;
+        if let Some(authority) = rest.strip_prefix(b"//") {
+            // The authority runs to the next `/`; what follows is the path.
+            match authority.iter().position(|&b| b == b'/') {
+                Some(slash) => &authority[slash..],
+                None => b"",
+            }
+        } else if rest.starts_with(b"/") {
+            rest
+        } else {
+            b"" // `scheme:opaque` has no path, as in Go
+        }
+    };
+    percent_decode(path)
+}
+
+/// What follows `scheme:` when `target` starts with a URL scheme (`[A-Za-z][A-Za-z0-9+.-]*:`).
+fn after_scheme(target: &[u8]) -> Option<&[u8]> {
+    let colon = target.iter().position(|&b| b == b':')?;
+    let scheme = &target[..colon];
+    let valid = scheme.first()?.is_ascii_alphabetic()
+        && scheme
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(b));
+    valid.then(|| &target[colon + 1..])
+}
+
+/// `%HH` escapes decoded to bytes; borrows when there are none.
+fn percent_decode(s: &[u8]) -> Result<Cow<'_, [u8]>, TargetError> {
+    if !s.contains(&b'%') {
+        return Ok(Cow::Borrowed(s));
+    }
+    let mut out = Vec::with_capacity(s.len());
+    let mut bytes = s.iter();
+    while let Some(&b) = bytes.next() {
+        if b == b'%' {
+            let hi = bytes.next().and_then(|&h| hex_digit(h));
+            let lo = bytes.next().and_then(|&l| hex_digit(l));
+            match (hi, lo) {
+                (Some(hi), Some(lo)) => out.push(hi << 4 | lo),
+                _ => return Err(TargetError::Escape),
+            }
+        } else {
+            out.push(b);
+        }
+    }
+    Ok(Cow::Owned(out))
+}
+
+fn hex_digit(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// The `Date` header's value (IMF-fixdate, RFC 9110) for `secs` seconds after the Unix epoch.
+///
+/// ```
+/// assert_eq!(chanlab_server::http::http_date(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT");
+/// ```
+pub fn http_date(secs: u64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = secs / 86_400;
+    let time = secs % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{}, {day:02} {} {year} {:02}:{:02}:{:02} GMT",
+        DAYS[(days % 7) as usize],
+        MONTHS[month as usize - 1],
+        time / 3600,
+        time / 60 % 60,
+        time % 60
+    )
+}
+
+/// The (year, month, day) of `days` after 1970-01-01, in the proleptic Gregorian calendar.
+///
+/// Counts in 400-year eras that start on 1 March, so leap days fall at the end of a year.
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468; // days since 0000-03-01
+    let era = z / 146_097;
+    let day_of_era = z % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153; // 0 = March
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_across_leap_years_and_centuries() {
+        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(http_date(951_782_400), "Tue, 29 Feb 2000 00:00:00 GMT");
+        assert_eq!(http_date(1_709_251_199), "Thu, 29 Feb 2024 23:59:59 GMT");
+        assert_eq!(http_date(4_107_542_400), "Mon, 01 Mar 2100 00:00:00 GMT");
+    }
+
+    #[test]
+    fn targets() {
+        assert_eq!(&*request_path(b"/a%2Fb").unwrap(), b"/a/b");
+        assert_eq!(&*request_path(b"HTTP://h:80").unwrap(), b"");
+        assert_eq!(&*request_path(b"http:opaque").unwrap(), b"");
+        assert_eq!(request_path(b"/%4"), Err(TargetError::Escape));
+        assert_eq!(request_path(b":x"), Err(TargetError::Form));
+    }
+
+    #[test]
+    fn headers_are_replaced_case_blind() {
+        let mut res = Response::new();
+        res.set_header("Allow", "GET");
+        res.set_header("allow", "GET, HEAD");
+        assert_eq!(res.headers.len(), 1);
+        assert_eq!(res.header("ALLOW"), Some("GET, HEAD"));
+    }
+}

@@ -1,0 +1,445 @@
+//! The server: a listening socket, an accept loop, a thread per connection, and a graceful stop.
+
+use crate::connection::{self, Connection};
+use crate::http::Handler;
+use crate::routes;
+use crossbeam::channel;
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+/// The address the lesson's server listens on unless told otherwise.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
+
+/// Connections over the cap wait here for their `503`; when it is full they are simply closed.
+const REFUSAL_QUEUE: usize = 64;
+
+/// What can go wrong starting a server.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The address does not resolve to a socket address.
+    #[error("not an address to listen on: {0}")]
+    Resolve(io::Error),
+    /// The address could not be bound (in use, not local, not an address...).
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address (the first, when a name resolved to several).
+        addr: String,
+        /// Why.
+        source: io::Error,
+    },
+    /// A configuration value that cannot work, such as a zero timeout.
+    #[error("bad server configuration: {0}")]
+    Config(String),
+    /// A thread the server needs could not be started.
+    #[error("cannot start a server thread: {0}")]
+    Spawn(io::Error),
+    /// The server's thread panicked (a bug: handler panics are caught and answered `500`).
+    #[error("the server thread panicked")]
+    Panicked,
+}
+
+/// Limits and timeouts. `Config::default()` suits a server on the open Internet; tests shorten
+/// the timeouts with struct update syntax:
+///
+/// ```
+/// use chanlab_server::Config;
+/// use std::time::Duration;
+///
+/// let config = Config { idle_timeout: Duration::from_millis(200), ..Config::default() };
+/// assert_eq!(config.max_connections, Config::default().max_connections);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Live connections at most: each has a thread. Beyond it a connection is answered `503`.
+    pub max_connections: usize,
+    /// How long a client has to send a request's headers, counted from its first byte (from the
+    /// connection's start for the first request): a slow client gets `408` and is closed.
+    pub read_header_timeout: Duration,
+    /// How long a client has to send a request's body once its headers are in.
+    pub read_body_timeout: Duration,
+    /// How long a kept-alive connection may sit between requests before it is closed.
+    pub idle_timeout: Duration,
+    /// How long one write of a response may block on a client that does not read.
+    pub write_timeout: Duration,
+    /// The largest request line plus headers, in bytes; beyond it `431`.
+    pub max_header_bytes: usize,
+    /// The largest request body, in bytes; beyond it `413`.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_connections: 512,
+            read_header_timeout: Duration::from_secs(10),
+            read_body_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            write_timeout: Duration::from_secs(30),
+            max_header_bytes: 16 * 1024,
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl Config {
+    fn check(&self) -> Result<(), Error> {
+        let timeouts = [
+            ("read_header_timeout", self.read_header_timeout),
+            ("read_body_timeout", self.read_body_timeout),
+            ("idle_timeout", self.idle_timeout),
+            ("write_timeout", self.write_timeout),
+        ];
+        if let Some((name, _)) = timeouts.iter().find(|(_, t)| t.is_zero()) {
+            return Err(Error::Config(format!("{name} must be more than zero")));
+        }
+        if self.max_connections == 0 {
+            return Err(Error::Config("max_connections must be at least 1".into()));
+        }
+        if self.max_header_bytes < 256 {
+            return Err(Error::Config(
+                "max_header_bytes must be at least 256".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A bound server, ready to [`serve`](Server::serve) or [`spawn`](Server::spawn).
+///
+/// Until it serves, connections wait in the listen backlog; binding first means the address is
+/// known (and taken) before any thread starts.
+pub struct Server {
+    listener: TcpListener,
+    handler: Arc<dyn Handler>,
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("addr", &self.shared.local_addr)
+            .field("config", &self.shared.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the accept loop, the connection threads and every [`Shutdown`] handle share.
+pub(crate) struct Shared {
+    pub(crate) config: Config,
+    local_addr: SocketAddr,
+    stopping: AtomicBool,
+    connections: Mutex<Registry>,
+}
+
+/// The live connections, for the cap and for shutdown: idle ones are closed at once, busy ones
+/// finish their request first.
+#[derive(Default)]
+struct Registry {
+    next_id: u64,
+    live: HashMap<u64, Live>,
+}
+
+struct Live {
+    stream: TcpStream,
+    idle: bool,
+}
+
+impl Shared {
+    pub(crate) fn stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
+    }
+
+    /// Registers a new connection, unless the server is full or stopping.
+    fn admit(&self, stream: &TcpStream) -> Admission {
+        let mut registry = self.connections.lock();
+        if self.stopping() {
+            return Admission::Stopping;
+        }
+        if registry.live.len() >= self.config.max_connections {
+            return Admission::Full;
+        }
+        let Ok(handle) = stream.try_clone() else {
+            return Admission::Full;
+        };
+        let id = registry.next_id;
+        registry.next_id += 1;
+        registry.live.insert(
+            id,
+            Live {
+                stream: handle,
+                idle: true,
+            },
+        );
+        Admission::Admitted(id)
+    }
+
+    /// The connection `id` has started receiving a request: shutdown lets it finish.
+    pub(crate) fn busy(&self, id: u64) {
+        if let Some(live) = self.connections.lock().live.get_mut(&id) {
+            live.idle = false;
+        }
+    }
+
+    /// The connection `id` has answered its request. Returns whether it may wait for another
+    /// (`false` once the server is stopping).
+    pub(crate) fn idle(&self, id: u64) -> bool {
+        let mut registry = self.connections.lock();
+        if self.stopping() {
+            return false;
+        }
+        if let Some(live) = registry.live.get_mut(&id) {
+            live.idle = true;
+        }
+        true
+    }
+
+    pub(crate) fn forget(&self, id: u64) {
+        self.connections.lock().live.remove(&id);
+    }
+
+    fn live_connections(&self) -> usize {
+        self.connections.lock().live.len()
+    }
+
+    fn stop(&self) {
+        if self.stopping.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        // Connections waiting for a request are closed now; `idle` refuses the others a next
+        // request, under the same lock, so none slips between the two.
+        for live in self.connections.lock().live.values().filter(|l| l.idle) {
+            let _ = live.stream.shutdown(std::net::Shutdown::Both);
+        }
+        // Wake the accept loop, which checks `stopping` after every accept.
+        let wake = match self.local_addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => {
+                (Ipv4Addr::LOCALHOST, self.local_addr.port()).into()
+            }
+            IpAddr::V6(ip) if ip.is_unspecified() => {
+                (Ipv6Addr::LOCALHOST, self.local_addr.port()).into()
+            }
+            _ => self.local_addr,
+        };
+        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+    }
+}
+
+enum Admission {
+    Admitted(u64),
+    Full,
+    Stopping,
+}
+
+impl Server {
+    /// Binds `addr` (such as `"127.0.0.1:0"` for any free port) with the default [`Config`] and
+    /// the lesson's routes.
+    pub fn bind(addr: impl ToSocketAddrs) -> Result<Server, Error> {
+        Server::bind_with(addr, Config::default())
+    }
+
+    /// Binds `addr` with `config` and the lesson's routes.
+    pub fn bind_with(addr: impl ToSocketAddrs, config: Config) -> Result<Server, Error> {
+        config.check()?;
+        let addrs: Vec<SocketAddr> = addr.to_socket_addrs().map_err(Error::Resolve)?.collect();
+        let listener = TcpListener::bind(&addrs[..]).map_err(|source| Error::Bind {
+            addr: addrs
+                .first()
+                .map_or_else(String::new, SocketAddr::to_string),
+            source,
+        })?;
+        let local_addr = listener.local_addr().map_err(Error::Resolve)?;
+        let shared = Shared {
+            config,
+            local_addr,
+            stopping: AtomicBool::new(false),
+            connections: Mutex::default(),
+        };
+        Ok(Server {
+            listener,
+            handler: Arc::new(routes::routes()),
+            shared: Arc::new(shared),
+        })
+    }
+
+    /// The same server answering with `handler` instead of the lesson's routes.
+    pub fn handler(self, handler: impl Handler) -> Server {
+        Server {
+            handler: Arc::new(handler),
+            ..self
+        }
+    }
+
+    /// The address bound: with port 0, the port the system chose.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.shared.local_addr
+    }
+
+    /// A handle that stops this server from any thread.
+    pub fn shutdown_handle(&self) -> Shutdown {
+        Shutdown {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// Serves until [`Shutdown::shutdown`] is called, then drains: stops accepting, closes idle
+    /// connections, lets requests in progress finish, and joins every thread it started before
+    /// returning.
+    pub fn serve(self) -> Result<(), Error> {
+        let (refuse, refusals) = channel::bounded::<TcpStream>(REFUSAL_QUEUE);
+        let refuser = thread::Builder::new()
+            .name("server-refuse".into())
+            .spawn(move || refusals.iter().for_each(connection::refuse))
+            .map_err(Error::Spawn)?;
+        let mut workers: Vec<JoinHandle<()>> = Vec::new();
+        let mut backoff = Duration::ZERO;
+        while !self.shared.stopping() {
+            let (stream, remote_addr) = match self.listener.accept() {
+                Ok(accepted) => {
+                    backoff = Duration::ZERO;
+                    accepted
+                }
+                // Out of file descriptors and the like: wait a little instead of spinning.
+                Err(_) => {
+                    backoff = (backoff * 2).clamp(Duration::from_millis(5), Duration::from_secs(1));
+                    thread::sleep(backoff);
+                    continue;
+                }
+            };
+            let accepted_at = Instant::now();
+            workers.retain(|w| !w.is_finished());
+            let id = match self.shared.admit(&stream) {
+                Admission::Admitted(id) => id,
+                Admission::Full => {
+                    let _ = refuse.try_send(stream); // a full queue closes it unanswered
+                    continue;
+                }
+                Admission::Stopping => break,
+            };
+            let conn = Connection::new(
+                stream,
+                remote_addr,
+                id,
+                accepted_at,
+                self.shared.clone(),
+                self.handler.clone(),
+            );
+            let spawned = thread::Builder::new()
+                .name("server-conn".into())
+                .spawn(move || conn.serve());
+            match spawned {
+                Ok(worker) => workers.push(worker),
+                // The closure, and with it the connection, was dropped: forget its entry.
+                Err(_) => self.shared.forget(id),
+            }
+        }
+        drop(self.listener); // new connections are refused from here on
+        for worker in workers {
+            let _ = worker.join();
+        }
+        drop(refuse);
+        let _ = refuser.join();
+        Ok(())
+    }
+
+    /// Serves on a new thread and returns at once: the way to embed a server in a program or a
+    /// test. Dropping the [`Running`] handle, or calling [`Running::shutdown`], stops and drains
+    /// it and joins its threads.
+    pub fn spawn(self) -> Result<Running, Error> {
+        let addr = self.local_addr();
+        let shutdown = self.shutdown_handle();
+        let thread = thread::Builder::new()
+            .name("server-accept".into())
+            .spawn(move || self.serve())
+            .map_err(Error::Spawn)?;
+        Ok(Running {
+            addr,
+            shutdown,
+            thread: Some(thread),
+        })
+    }
+}
+
+/// Stops a server: no new connections, idle ones closed, requests in progress finished.
+///
+/// Cheap to clone; [`shutdown`](Shutdown::shutdown) returns at once, and [`Server::serve`]
+/// returns once the server has drained.
+#[derive(Clone)]
+pub struct Shutdown {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Shutdown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shutdown")
+            .field("addr", &self.shared.local_addr)
+            .field("stopping", &self.shared.stopping())
+            .finish()
+    }
+}
+
+impl Shutdown {
+    /// Starts the shutdown; calling it again does nothing.
+    pub fn shutdown(&self) {
+        self.shared.stop();
+    }
+
+    /// Whether shutdown has started.
+    pub fn is_shutting_down(&self) -> bool {
+        self.shared.stopping()
+    }
+
+    /// How many connections are open right now.
+    pub fn live_connections(&self) -> usize {
+        self.shared.live_connections()
+    }
+}
+
+/// A server serving on its own thread, from [`Server::spawn`].
+#[derive(Debug)]
+pub struct Running {
+    addr: SocketAddr,
+    shutdown: Shutdown,
+    thread: Option<JoinHandle<Result<(), Error>>>,
+}
+
+impl Running {
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://<addr><path>`, for a client: `running.url("/count")`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A handle that starts the shutdown without waiting for it.
+    pub fn shutdown_handle(&self) -> Shutdown {
+        self.shutdown.clone()
+    }
+
+    /// Stops the server, waits for requests in progress, and joins every thread it started.
+    pub fn shutdown(mut self) -> Result<(), Error> {
+        self.stop_and_join()
+    }
+
+    fn stop_and_join(&mut self) -> Result<(), Error> {
+        self.shutdown.shutdown();
+        match self.thread.take() {
+            Some(thread) => thread.join().map_err(|_| Error::Panicked)?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.stop_and_join();
+    }
+}
