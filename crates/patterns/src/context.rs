@@ -228,13 +228,14 @@ impl Node {
             let children = std::mem::take(&mut state.children);
             (state.close.take(), children, state.timer.take())
         };
-        drop(close); // `done` disconnects: every waiter wakes
-        if let Some(entry) = timer {
-            timer::cancel(entry);
-        }
         for child in children.into_values().filter_map(|c| c.upgrade()) {
             child.end(err);
         }
+        if let Some(entry) = timer {
+            timer::cancel(entry);
+        }
+        // Last, so that whoever sees `done` disconnect also finds every descendant ended.
+        drop(close); // `done` disconnects: every waiter wakes
         if let Some(parent) = &self.parent {
             parent.state.lock().children.remove(&self.id);
         }

@@ -43,9 +43,10 @@ use std::time::{Duration, Instant};
 ///
 /// ```
 /// use chanlab_patterns::Memo;
+/// use std::panic::{AssertUnwindSafe, catch_unwind};
 ///
 /// let fragile = Memo::new(|n: u32| if n == 0 { panic!("zero") } else { 100 / n });
-/// assert!(std::panic::catch_unwind(|| fragile.get(0)).is_err());
+/// assert!(catch_unwind(AssertUnwindSafe(|| fragile.get(0))).is_err());
 /// assert_eq!(fragile.get(4), 25); // the memo still works
 /// ```
 pub struct Memo<K, V, F> {
