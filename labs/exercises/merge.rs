@@ -1,0 +1,52 @@
+//! Lab `merge` (course section 5.4): fan-in — merge several channels into one.
+//!
+//! `merge` takes any number of receivers and returns one that yields every value of every input,
+//! as the values arrive, and closes once every input has closed. The version below drains the inputs
+//! one after another, so a slow first input holds back everything behind it. Fix it.
+//!
+//! Check: `cargo xtask lab check merge`. Experiment: `cargo xtask lab run merge`.
+//! The tests live in `labs/tests/merge.rs`: read them, don't edit them.
+
+use crossbeam::channel::{Receiver, bounded};
+use std::thread;
+use std::time::Duration;
+
+/// Every value from every input, as it arrives; the output closes once every input has closed.
+pub fn merge<T: Send + 'static>(inputs: Vec<Receiver<T>>) -> Receiver<T> {
+    let (out, merged) = bounded(0);
+    // TODO: one thread forwards the inputs one after another: nothing from the second input gets
+    // through until the first has closed. Start one forwarding thread per input instead, each with
+    // its own clone of `out`; the output closes when the last of them finishes.
+    thread::spawn(move || {
+        for input in inputs {
+            for value in input {
+                if out.send(value).is_err() {
+                    return; // nobody reads the output any more
+                }
+            }
+        }
+    });
+    merged
+}
+
+/// A channel that yields `values`, `pause` apart, then closes.
+fn source(values: Vec<&'static str>, pause: Duration) -> Receiver<&'static str> {
+    let (tx, rx) = bounded(0);
+    thread::spawn(move || {
+        for value in values {
+            thread::sleep(pause);
+            if tx.send(value).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+fn main() {
+    let slow = source(vec!["tortoise 1", "tortoise 2"], Duration::from_millis(300));
+    let fast = source(vec!["hare 1", "hare 2", "hare 3"], Duration::from_millis(50));
+    for value in merge(vec![slow, fast]) {
+        println!("{value}");
+    }
+}
