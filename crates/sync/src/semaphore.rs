@@ -176,3 +176,86 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR_END: try_acquire
     Ok(())
 }
+
+/// Loom models: every interleaving of three threads contending for the permits, up to
+/// `LOOM_MAX_PREEMPTIONS` preemptions.
+#[cfg(loom)]
+mod models {
+    use super::{Permit, Semaphore};
+    use loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use loom::thread;
+    use std::sync::Arc; // not loom's: see the shim
+
+    /// A semaphore with `permits` permits, and a count of the threads inside it.
+    #[derive(Clone)]
+    struct Model {
+        sem: Arc<Semaphore>,
+        permits: usize,
+        inside: Arc<AtomicUsize>,
+    }
+
+    impl Model {
+        fn new(permits: usize) -> Model {
+            Model {
+                sem: Arc::new(Semaphore::new(permits)),
+                permits,
+                inside: Arc::new(AtomicUsize::new(0)),
+            }
+        }
+
+        /// Goes inside with `permit`, checks the limit holds, and comes out again.
+        fn hold(&self, permit: Permit<'_>) {
+            let now = self.inside.fetch_add(1, SeqCst) + 1;
+            assert!(
+                now <= self.permits,
+                "{now} holders of {} permits",
+                self.permits
+            );
+            self.inside.fetch_sub(1, SeqCst);
+            drop(permit);
+        }
+    }
+
+    /// Three threads take one of two permits: never more than two inside, every thread gets in
+    /// (none is left waiting for a lost wake-up), and both permits are free at the end.
+    #[test]
+    fn never_more_than_n_holders_and_no_permit_lost() {
+        loom::model(|| {
+            let model = Model::new(2);
+            let others: Vec<_> = (0..2)
+                .map(|_| {
+                    let model = model.clone();
+                    thread::spawn(move || model.hold(model.sem.acquire()))
+                })
+                .collect();
+            model.hold(model.sem.acquire());
+            others.into_iter().for_each(|t| t.join().unwrap());
+            assert_eq!(model.sem.available(), 2, "a permit was lost");
+        });
+    }
+
+    /// `try_acquire` racing two `acquire`s for one permit: it may take the permit a woken waiter
+    /// was about to use, and then that waiter must wait again, not go in as well.
+    #[test]
+    fn try_acquire_can_take_a_permit_from_a_woken_waiter_safely() {
+        loom::model(|| {
+            let model = Model::new(1);
+            let trier = {
+                let model = model.clone();
+                thread::spawn(move || {
+                    if let Some(permit) = model.sem.try_acquire() {
+                        model.hold(permit);
+                    }
+                })
+            };
+            let waiter = {
+                let model = model.clone();
+                thread::spawn(move || model.hold(model.sem.acquire()))
+            };
+            model.hold(model.sem.acquire());
+            trier.join().unwrap();
+            waiter.join().unwrap();
+            assert_eq!(model.sem.available(), 1, "the permit was lost");
+        });
+    }
+}

@@ -6,11 +6,14 @@
 //! difference is adapted here: loom's locks follow std's (`lock` returns a `LockResult`,
 //! `Condvar::wait` takes the guard by value), parking_lot's never poison and wait on
 //! `&mut guard`. Both sides offer `lock() -> guard` and `wait(guard) -> guard`.
+//!
+//! `Arc` stays std's under loom too: when loom finds a deadlock it unwinds the blocked threads,
+//! and a loom `Arc` dropped then panics a second time, aborting the whole test process instead of
+//! failing the one model that found the bug.
 
 #[cfg(not(loom))]
 mod imp {
     pub(crate) use parking_lot::MutexGuard;
-    pub(crate) use std::sync::Arc;
     pub(crate) use std::thread;
 
     /// parking_lot's mutex.
@@ -51,7 +54,7 @@ mod imp {
 
 #[cfg(loom)]
 mod imp {
-    pub(crate) use loom::sync::{Arc, MutexGuard};
+    pub(crate) use loom::sync::MutexGuard;
     pub(crate) use loom::thread;
     use std::sync::PoisonError;
 

@@ -5,9 +5,10 @@
 //! and out for you, even when it panics. crossbeam has a different design, shown in this step:
 //! its `WaitGroup` is counted by its clones, and a clone dropped is a task done.
 
-use crate::shim::{Arc, Condvar, Mutex, thread};
+use crate::shim::{Condvar, Mutex, thread};
 use chanlab_common::Cx;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 // ANCHOR: waitgroup
@@ -249,4 +250,150 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
          from a callback), for waiting from several threads, and for code ported from Go",
     );
     Ok(())
+}
+
+/// Loom models: each runs a few threads through every interleaving loom can find, up to
+/// `LOOM_MAX_PREEMPTIONS` preemptions. A wait that misses the last `done` leaves a thread blocked
+/// forever, which loom reports as a deadlock.
+#[cfg(loom)]
+mod models {
+    use super::WaitGroup;
+    use crate::shim::{Condvar, Mutex};
+    use loom::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    use loom::thread;
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::sync::Arc; // not loom's: see the shim
+
+    /// What the models need of a wait group, so the same model checks the real one and a broken one.
+    trait Group: Clone + Send + Sync + 'static {
+        fn new() -> Self;
+        fn add(&self, n: usize);
+        fn done(&self);
+        fn wait(&self);
+    }
+
+    impl Group for WaitGroup {
+        fn new() -> Self {
+            WaitGroup::new()
+        }
+        fn add(&self, n: usize) {
+            WaitGroup::add(self, n);
+        }
+        fn done(&self) {
+            WaitGroup::done(self);
+        }
+        fn wait(&self) {
+            WaitGroup::wait(self);
+        }
+    }
+
+    /// A deliberately broken wait group: `wait` checks the counter and waits in two separate
+    /// critical sections, so the last `done` can notify in between, before anyone is waiting.
+    /// It stays here to prove the model below can fail.
+    #[derive(Clone)]
+    struct MissesLastDone(Arc<(Mutex<usize>, Condvar)>);
+
+    impl Group for MissesLastDone {
+        fn new() -> Self {
+            MissesLastDone(Arc::new((Mutex::new(0), Condvar::new())))
+        }
+        fn add(&self, n: usize) {
+            *self.0.0.lock() += n;
+        }
+        fn done(&self) {
+            let mut count = self.0.0.lock();
+            *count -= 1;
+            if *count == 0 {
+                self.0.1.notify_all();
+            }
+        }
+        fn wait(&self) {
+            let busy = *self.0.0.lock() > 0;
+            // The bug: the lock was let go after the check; the last done() may run right here.
+            if busy {
+                drop(self.0.1.wait(self.0.0.lock()));
+            }
+        }
+    }
+
+    /// Two workers each do their work and `done()`; `wait()` must return, and only after both.
+    fn wait_sees_every_done<G: Group>() {
+        loom::model(|| {
+            let wg = G::new();
+            let finished = Arc::new(AtomicUsize::new(0));
+            wg.add(2);
+            let workers: Vec<_> = (0..2)
+                .map(|_| {
+                    let (wg, finished) = (wg.clone(), finished.clone());
+                    thread::spawn(move || {
+                        finished.fetch_add(1, Relaxed);
+                        wg.done();
+                    })
+                })
+                .collect();
+            wg.wait();
+            // Relaxed on purpose: only the wait group orders these loads after the workers.
+            assert_eq!(finished.load(Relaxed), 2, "wait returned before every done");
+            workers.into_iter().for_each(|w| w.join().unwrap());
+        });
+    }
+
+    #[test]
+    fn wait_returns_only_after_every_done() {
+        wait_sees_every_done::<WaitGroup>();
+    }
+
+    #[test]
+    #[should_panic(expected = "deadlock")]
+    fn the_model_catches_a_wait_that_can_miss_the_last_done() {
+        wait_sees_every_done::<MissesLastDone>();
+    }
+
+    #[test]
+    fn every_waiter_wakes() {
+        loom::model(|| {
+            let wg = WaitGroup::new();
+            wg.add(1);
+            let waiter = {
+                let wg = wg.clone();
+                thread::spawn(move || wg.wait())
+            };
+            let worker = {
+                let wg = wg.clone();
+                thread::spawn(move || wg.done())
+            };
+            wg.wait();
+            waiter.join().unwrap();
+            worker.join().unwrap();
+        });
+    }
+
+    const TASK_PANIC: &str = "a task panics, as the model intends";
+
+    /// Keeps the panics the model provokes (one per interleaving) out of the test output.
+    fn quiet_task_panics() {
+        static HOOK: std::sync::Once = std::sync::Once::new();
+        HOOK.call_once(|| {
+            let default = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if info.payload().downcast_ref::<&str>() != Some(&TASK_PANIC) {
+                    default(info);
+                }
+            }));
+        });
+    }
+
+    #[test]
+    fn go_counts_out_a_task_that_panics() {
+        quiet_task_panics();
+        loom::model(|| {
+            let wg = WaitGroup::new();
+            // What go() spawns. Loom turns a panic that leaves a thread into a failed model
+            // (tokio-rs/loom#417), so the thread catches it, after the task's done() has run.
+            let task = wg.task(|| -> () { std::panic::panic_any(TASK_PANIC) });
+            let thread = thread::spawn(move || catch_unwind(AssertUnwindSafe(task)).is_err());
+            wg.wait();
+            assert!(thread.join().unwrap(), "the task did not panic");
+        });
+    }
 }
