@@ -426,3 +426,91 @@ fn cancelled_pipeline(cx: &Cx) -> anyhow::Result<()> {
     ));
     Ok(())
 }
+
+/// Loom models: every interleaving of a few threads, up to `LOOM_MAX_PREEMPTIONS` preemptions.
+/// A deadline is fired here by calling `end(DeadlineExceeded)` on a thread, which is what the
+/// timer thread does (it does not exist under loom).
+#[cfg(all(test, loom))]
+mod models {
+    use super::*;
+    use crossbeam::channel::TryRecvError;
+    use loom::thread;
+
+    fn disconnected(done: &Receiver<()>) -> bool {
+        done.try_recv() == Err(TryRecvError::Disconnected)
+    }
+
+    /// A child is derived while another thread cancels its parent: whichever goes first, the
+    /// child ends with the parent's error.
+    #[test]
+    fn a_child_derived_during_its_parents_cancel_ends_with_it() {
+        loom::model(|| {
+            let (parent, cancel) = Context::with_cancel(&Context::background());
+            let canceller = thread::spawn(move || cancel.cancel());
+            let (child, _cancel_child) = Context::with_cancel(&parent);
+            canceller.join().unwrap();
+            assert_eq!(
+                child.err(),
+                Some(ContextError::Canceled),
+                "the child outlived its parent"
+            );
+            assert!(disconnected(&child.done()));
+        });
+    }
+
+    /// A parent and its child are cancelled at once: both end, neither waits on the other's lock.
+    #[test]
+    fn a_parent_and_child_cancelled_at_once_both_end() {
+        loom::model(|| {
+            let (parent, cancel) = Context::with_cancel(&Context::background());
+            let (child, cancel_child) = Context::with_cancel(&parent);
+            let canceller = thread::spawn(move || cancel_child.cancel());
+            cancel.cancel();
+            canceller.join().unwrap();
+            assert_eq!(parent.err(), Some(ContextError::Canceled));
+            assert_eq!(child.err(), Some(ContextError::Canceled));
+            let parent_node = parent.node.as_ref().unwrap();
+            assert!(parent_node.state.lock().children.is_empty());
+        });
+    }
+
+    /// A cancel races the deadline while a third thread watches the child: the context ends
+    /// exactly once, the child ends with the same error, and a watcher that sees `done` sees
+    /// `err`.
+    #[test]
+    fn cancel_racing_the_deadline_ends_the_context_once() {
+        loom::model(|| {
+            let (ctx, cancel) =
+                Context::with_timeout(&Context::background(), Duration::from_secs(60));
+            let (child, _cancel_child) = Context::with_cancel(&ctx);
+            let node = Arc::clone(ctx.node.as_ref().unwrap());
+            let timer = thread::spawn(move || node.end(ContextError::DeadlineExceeded));
+            let watcher = {
+                let child = child.clone();
+                thread::spawn(move || {
+                    if disconnected(&child.done()) {
+                        assert!(child.err().is_some(), "done before err");
+                    }
+                })
+            };
+            let cancelled = ctx.node.as_ref().unwrap().end(ContextError::Canceled);
+            let fired = timer.join().unwrap();
+            watcher.join().unwrap();
+            assert!(cancelled != fired, "ended twice, or never");
+            let err = Some(if fired {
+                ContextError::DeadlineExceeded
+            } else {
+                ContextError::Canceled
+            });
+            assert_eq!(ctx.err(), err);
+            assert_eq!(
+                child.err(),
+                err,
+                "the child ended differently, or not at all"
+            );
+            assert!(disconnected(&ctx.done()) && disconnected(&child.done()));
+            drop(cancel); // the context has ended: nothing more happens
+            assert_eq!(ctx.err(), err);
+        });
+    }
+}

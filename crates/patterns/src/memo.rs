@@ -6,11 +6,12 @@
 //! Different keys compute in parallel: the cache's lock is held only to look a key up, never
 //! while computing.
 
-use crate::shim::{Arc, Condvar, Mutex};
+use crate::shim::{Condvar, Mutex};
 use chanlab_common::Cx;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -193,34 +194,84 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[cfg(loom)]
-mod loom_models {
-    use super::*;
-    use loom::sync::atomic::{AtomicUsize, Ordering};
+/// Loom models: every interleaving of a few threads, up to `LOOM_MAX_PREEMPTIONS` preemptions.
+#[cfg(all(test, loom))]
+mod models {
+    use super::Memo;
+    use crate::shim::Mutex;
+    use loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use loom::thread;
+    use std::collections::HashMap;
+    // std's Arc, as in chanlab-sync's models: a loom Arc dropped while loom unwinds a failed
+    // model aborts the test process instead of failing the model.
+    use std::sync::Arc;
 
-    /// Two threads ask for the same key while a third asks for another: the first key is
-    /// computed once and both its callers get the value, in every interleaving.
-    #[test]
-    fn same_key_computes_once() {
+    type Compute = Box<dyn Fn(u32) -> u32 + Send + Sync>;
+
+    /// What the model needs of a cache, so it checks the real one and a broken one.
+    trait Cache: Send + Sync + 'static {
+        fn new(compute: Compute) -> Self;
+        fn get(&self, key: u32) -> u32;
+    }
+
+    impl Cache for Memo<u32, u32, Compute> {
+        fn new(compute: Compute) -> Self {
+            Memo::new(compute)
+        }
+        fn get(&self, key: u32) -> u32 {
+            Memo::get(self, key)
+        }
+    }
+
+    /// A deliberately broken cache: it looks the key up and stores the value in two separate
+    /// critical sections, so two callers can both miss and both compute. It proves the model
+    /// below can fail.
+    struct ChecksThenInserts(Mutex<HashMap<u32, u32>>, Compute);
+
+    impl Cache for ChecksThenInserts {
+        fn new(compute: Compute) -> Self {
+            ChecksThenInserts(Mutex::new(HashMap::new()), compute)
+        }
+        fn get(&self, key: u32) -> u32 {
+            if let Some(value) = self.0.lock().get(&key) {
+                return *value;
+            }
+            let value = (self.1)(key);
+            self.0.lock().insert(key, value);
+            value
+        }
+    }
+
+    /// Two threads ask for one key while a third asks for another: each key is computed once,
+    /// and both callers of the first get its value.
+    fn each_key_computes_once<C: Cache>() {
         loom::model(|| {
             let calls = Arc::new(AtomicUsize::new(0));
             let counted = Arc::clone(&calls);
-            let memo = Arc::new(Memo::new(move |n: u32| {
-                counted.fetch_add(1, Ordering::SeqCst);
+            let cache = Arc::new(C::new(Box::new(move |n| {
+                counted.fetch_add(1, SeqCst);
                 n * 10
-            }));
-            let other = {
-                let memo = Arc::clone(&memo);
-                loom::thread::spawn(move || memo.get(1))
+            })));
+            let ask = |key| {
+                let cache = Arc::clone(&cache);
+                thread::spawn(move || cache.get(key))
             };
-            let same = {
-                let memo = Arc::clone(&memo);
-                loom::thread::spawn(move || memo.get(7))
-            };
-            assert_eq!(memo.get(7), 70);
+            let (same, other) = (ask(7), ask(1));
+            assert_eq!(cache.get(7), 70);
             assert_eq!(same.join().unwrap(), 70);
             assert_eq!(other.join().unwrap(), 10);
-            assert_eq!(calls.load(Ordering::SeqCst), 2, "a key was computed twice");
+            assert_eq!(calls.load(SeqCst), 2, "a key was computed twice");
         });
+    }
+
+    #[test]
+    fn memo_computes_each_key_once() {
+        each_key_computes_once::<Memo<u32, u32, Compute>>();
+    }
+
+    #[test]
+    #[should_panic(expected = "a key was computed twice")]
+    fn the_model_catches_a_cache_that_computes_a_key_twice() {
+        each_key_computes_once::<ChecksThenInserts>();
     }
 }

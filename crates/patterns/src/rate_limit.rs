@@ -174,3 +174,32 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     ));
     Ok(())
 }
+
+/// Loom models: every interleaving of a few threads, up to `LOOM_MAX_PREEMPTIONS` preemptions.
+#[cfg(all(test, loom))]
+mod models {
+    use super::RateLimiter;
+    use loom::thread;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    /// Three threads take permits at the same instant from a burst of two: exactly two succeed.
+    #[test]
+    fn racing_threads_never_exceed_the_burst() {
+        loom::model(|| {
+            let limiter = Arc::new(RateLimiter::bursty(Duration::from_secs(60), 2).unwrap());
+            let now = Instant::now();
+            let takers: Vec<_> = (0..2)
+                .map(|_| {
+                    let limiter = Arc::clone(&limiter);
+                    thread::spawn(move || limiter.try_acquire_at(now))
+                })
+                .collect();
+            let mut granted = usize::from(limiter.try_acquire_at(now));
+            for taker in takers {
+                granted += usize::from(taker.join().unwrap());
+            }
+            assert_eq!(granted, 2);
+        });
+    }
+}

@@ -11,7 +11,6 @@
 #[cfg(not(loom))]
 mod imp {
     pub(crate) use parking_lot::MutexGuard;
-    pub(crate) use std::sync::Arc;
 
     /// parking_lot's mutex.
     #[derive(Debug, Default)]
@@ -49,7 +48,7 @@ mod imp {
 
 #[cfg(loom)]
 mod imp {
-    pub(crate) use loom::sync::{Arc, MutexGuard};
+    pub(crate) use loom::sync::MutexGuard;
     use std::sync::PoisonError;
 
     /// loom's mutex. parking_lot's does not poison, so neither does this one.

@@ -9,12 +9,13 @@
 //! Under `--cfg loom` there is no timer: the models fire a deadline by calling `end` themselves,
 //! exactly as this thread does.
 
-use super::{ContextError, Node};
+use super::Node;
 use std::sync::Weak;
 use std::time::Instant;
 
 /// A deadline in the timer's map, kept by its context so it can take it out again.
 #[derive(Debug)]
+#[cfg_attr(loom, allow(dead_code))]
 pub(super) struct Entry {
     deadline: Instant,
     id: u64,
@@ -23,6 +24,7 @@ pub(super) struct Entry {
 #[cfg(not(loom))]
 mod imp {
     use super::*;
+    use crate::context::ContextError;
     use parking_lot::{Condvar, Mutex, MutexGuard};
     use std::collections::BTreeMap;
     use std::thread;
