@@ -179,7 +179,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
 
 /// Loom models: every interleaving of three threads contending for the permits, up to
 /// `LOOM_MAX_PREEMPTIONS` preemptions.
-#[cfg(loom)]
+#[cfg(all(test, loom))]
 mod models {
     use super::{Permit, Semaphore};
     use loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};

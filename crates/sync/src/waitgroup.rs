@@ -255,7 +255,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
 /// Loom models: each runs a few threads through every interleaving loom can find, up to
 /// `LOOM_MAX_PREEMPTIONS` preemptions. A wait that misses the last `done` leaves a thread blocked
 /// forever, which loom reports as a deadlock.
-#[cfg(loom)]
+#[cfg(all(test, loom))]
 mod models {
     use super::WaitGroup;
     use crate::shim::{Condvar, Mutex};
