@@ -296,7 +296,8 @@ fn parse_head(buf: &[u8], max_header_bytes: usize) -> Result<Option<Head>, Rejec
                 format!("more than {MAX_HEADERS} request headers"),
             ));
         }
-        Err(httparse::Error::Version) => {
+        // `HTTP/2.0` is a version this server does not speak; `FOO/1.1` is no version at all.
+        Err(httparse::Error::Version) if is_http_version(buf) => {
             return Err(Reject::new(505, "only HTTP/1.0 and HTTP/1.1 are supported"));
         }
         Err(e) => return Err(Reject::new(400, format!("malformed request: {e}"))),
@@ -380,6 +381,15 @@ fn parse_head(buf: &[u8], max_header_bytes: usize) -> Result<Option<Head>, Rejec
         keep_alive: !close,
         expect_continue,
     }))
+}
+
+/// Whether the request line ends in `HTTP/<digit>...`.
+fn is_http_version(buf: &[u8]) -> bool {
+    let line = buf.split(|&b| b == b'\n').next().unwrap_or_default();
+    let version = line.rsplit(|&b| b == b' ').next().unwrap_or_default();
+    version
+        .strip_prefix(b"HTTP/")
+        .is_some_and(|v| v.first().is_some_and(u8::is_ascii_digit))
 }
 
 /// A Content-Length: decimal digits only, no sign, no spaces.
