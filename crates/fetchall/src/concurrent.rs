@@ -1,0 +1,199 @@
+//! The seed's fetchall: one thread per URL, results over a channel as they finish (seed 5.2).
+
+use crate::demo::Demo;
+use crate::duration::parse_duration;
+use crate::fetch::{FetchError, Fetched, fetch};
+use chanlab_common::{Cx, Exit};
+use crossbeam::channel::{Receiver, bounded, unbounded};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+use ureq::Agent;
+
+/// How [`fetch_all`] runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The most time one URL may take, body included.
+    pub timeout: Duration,
+    /// The most fetches in flight at once.
+    pub concurrency: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            timeout: Duration::from_secs(10),
+            concurrency: 32,
+        }
+    }
+}
+
+/// The largest concurrency accepted: each fetch in flight is a thread.
+pub const MAX_CONCURRENCY: usize = 1024;
+
+impl Options {
+    /// An HTTP agent shared by every fetch: the timeout applies end to end, and the connection
+    /// pool keeps as many idle connections as fetches can be in flight.
+    pub fn agent(&self) -> Agent {
+        Agent::config_builder()
+            .timeout_global(Some(self.timeout))
+            .max_idle_connections(self.concurrency)
+            .max_idle_connections_per_host(self.concurrency)
+            .build()
+            .into()
+    }
+}
+
+/// A failed fetch, with the URL it was for. Its `Display` is the seed's error line.
+#[derive(Debug, thiserror::Error)]
+#[error("{url}: {error}")]
+pub struct Failure {
+    /// The URL as given.
+    pub url: String,
+    /// What went wrong.
+    #[source]
+    pub error: FetchError,
+}
+
+/// What [`fetch_all`] sends for each URL.
+pub type Outcome = Result<Fetched, Failure>;
+
+/// Fetches every URL on its own thread, at most `options.concurrency` at a time, and returns a
+/// channel that delivers each outcome as it finishes and closes after the last.
+///
+/// A buffered channel of capacity `concurrency` is the semaphore, as in Go: a fetch sends a
+/// token before it starts and takes one back when it ends. Dropping the receiver early stops
+/// the remaining fetches from starting; those in flight finish and their threads end.
+///
+/// ```
+/// use chanlab_fetchall::concurrent::{Options, fetch_all};
+///
+/// let outcomes = fetch_all(vec!["not a url".to_string()], &Options::default());
+/// let failure = outcomes.recv().unwrap().unwrap_err();
+/// assert!(failure.to_string().starts_with("not a url: invalid URL"));
+/// assert!(outcomes.recv().is_err()); // closed after the last outcome
+/// ```
+pub fn fetch_all(urls: Vec<String>, options: &Options) -> Receiver<Outcome> {
+    let (results_tx, results) = unbounded();
+    let concurrency = options.concurrency.clamp(1, MAX_CONCURRENCY);
+    let agent = options.agent();
+    // ANCHOR: fetch_all
+    let (tokens, slots) = bounded::<()>(concurrency);
+    let abandoned = Arc::new(AtomicBool::new(false));
+    let dispatch = move || {
+        for (i, url) in urls.into_iter().enumerate() {
+            let _ = tokens.send(()); // blocks while `concurrency` fetches are in flight
+            if abandoned.load(Ordering::Relaxed) {
+                break;
+            }
+            let fetcher = {
+                let (agent, slots, results_tx, abandoned) = (
+                    agent.clone(),
+                    slots.clone(),
+                    results_tx.clone(),
+                    abandoned.clone(),
+                );
+                let url = url.clone();
+                move || {
+                    let outcome = fetch(&agent, &url).map_err(|error| Failure { url, error });
+                    let _ = slots.recv(); // free the slot
+                    if results_tx.send(outcome).is_err() {
+                        abandoned.store(true, Ordering::Relaxed); // nobody is listening
+                    }
+                }
+            };
+            if let Err(e) = thread::Builder::new()
+                .name(format!("fetch {i}"))
+                .spawn(fetcher)
+            {
+                let _ = slots.recv();
+                let error = FetchError::Other(format!("could not start a thread: {e}"));
+                let _ = results_tx.send(Err(Failure { url, error }));
+            }
+        }
+    };
+    // ANCHOR_END: fetch_all
+    if let Err(e) = thread::Builder::new()
+        .name("fetchall".into())
+        .spawn(dispatch)
+    {
+        // The closure (and with it every sender) is gone: the receiver reports the closed channel.
+        eprintln!("fetchall: could not start the dispatcher: {e}");
+    }
+    results
+}
+
+/// Parsed `[--timeout D] [--concurrency N] [URL...]`.
+pub fn parse_args(args: &[String]) -> Result<(Options, Vec<String>), Exit> {
+    let mut options = Options::default();
+    let mut urls = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = |flag: &str| {
+            args.next()
+                .cloned()
+                .ok_or_else(|| Exit::usage(format!("{flag} needs a value")))
+        };
+        match arg.as_str() {
+            "--timeout" => {
+                let text = value("--timeout")?;
+                options.timeout = parse_duration(&text).map_err(Exit::usage)?;
+                if options.timeout.is_zero() {
+                    return Err(Exit::usage("--timeout must be more than zero"));
+                }
+            }
+            "--concurrency" => {
+                let text = value("--concurrency")?;
+                options.concurrency = match text.parse() {
+                    Ok(n) if (1..=MAX_CONCURRENCY).contains(&n) => n,
+                    _ => {
+                        let message =
+                            format!("--concurrency takes 1..={MAX_CONCURRENCY}, not {text:?}");
+                        return Err(Exit::usage(message));
+                    }
+                };
+            }
+            flag if flag.starts_with("--") => {
+                return Err(Exit::usage(format!(
+                    "unknown option {flag}\nusage: fetchall [--timeout 10s] [--concurrency 32] URL..."
+                )));
+            }
+            url => urls.push(url.to_owned()),
+        }
+    }
+    Ok((options, urls))
+}
+
+/// Fetches the URLs given after `--`, or, with none, a local demo server's slow pages; prints
+/// each line as it finishes and the total last.
+pub fn run(cx: &Cx) -> anyhow::Result<()> {
+    let (options, urls) = parse_args(cx.args())?;
+    let demo = if urls.is_empty() {
+        Some(Demo::start(cx)?)
+    } else {
+        None
+    };
+    let urls = demo.as_ref().map_or(urls, Demo::urls);
+    let start = Instant::now();
+    let mut failed = 0;
+    for outcome in &fetch_all(urls, &options) {
+        match outcome {
+            Ok(fetched) => cx.say(fetched),
+            Err(failure) => {
+                failed += 1;
+                cx.say(failure);
+            }
+        }
+    }
+    let elapsed = start.elapsed();
+    cx.say(format!("{:.2}s elapsed", elapsed.as_secs_f64()));
+    if let Some(demo) = demo {
+        cx.say(demo.compare(cx, elapsed));
+    }
+    if failed > 0 {
+        Err(Exit::failed().into())
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,63 @@
+//! Tests of the `concurrent` and `sequential` steps on the offline demo.
+use chanlab_common::testing::run_step;
+use chanlab_fetchall::{concurrent, sequential};
+
+const PACE: f64 = 0.1;
+
+/// The demo line's lesson-time total.
+fn lesson_total(t: &chanlab_common::Transcript) -> f64 {
+    let line = t
+        .find("in lesson time")
+        .expect("the comparison line")
+        .text
+        .clone();
+    line["in lesson time ".len()..]
+        .split('s')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn concurrent_takes_about_the_slowest_and_prints_in_completion_order() {
+    let t = run_step(concurrent::run, PACE);
+    let fetched: Vec<&str> = t
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains("/sleep?ms="))
+        .collect();
+    assert_eq!(fetched.len(), 5, "{t}");
+    let delays: Vec<u64> = fetched
+        .iter()
+        .map(|l| l.rsplit('=').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        delays.windows(2).all(|w| w[0] <= w[1]),
+        "not in completion order:\n{t}"
+    );
+    for line in &fetched {
+        // The seed's format: seconds, bytes in 7 columns, URL.
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        assert!(
+            parts[0].ends_with('s') && parts[1].parse::<u64>().is_ok(),
+            "{line}"
+        );
+    }
+    assert!(t.lines()[5].ends_with("s elapsed"), "{t}");
+    let total = lesson_total(&t);
+    assert!(
+        (2.0..3.5).contains(&total),
+        "slowest is 2 s, sum 5.25 s; took {total}\n{t}"
+    );
+}
+
+#[test]
+fn sequential_takes_the_sum() {
+    let t = run_step(sequential::run, PACE);
+    let total = lesson_total(&t);
+    assert!(
+        total >= 5.25 * 0.95,
+        "the sum of the delays is 5.25 s; took {total}\n{t}"
+    );
+}

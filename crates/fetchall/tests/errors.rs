@@ -1,0 +1,91 @@
+//! Tests of failures: every kind of bad URL gets its own error line, exit status 1, and no hang.
+use chanlab_common::testing::{STEP_DEADLINE, run_step, within};
+use chanlab_fetchall::errors::{self, bad_urls};
+use chanlab_fetchall::faults::FaultyServer;
+use std::net::TcpListener;
+use std::process::Command;
+use std::time::Duration;
+
+/// What each bad URL's line must say, in the order `bad_urls` lists them.
+const EXPECTED: [&str; 11] = [
+    "invalid URL",
+    "unsupported scheme \"ftp\"",
+    "connection refused",
+    "unknown host \"no-such-host.invalid\"",
+    "HTTP status 400",
+    "timed out after",
+    "connection cut after 1000 body bytes", // cut
+    "timed out after",                      // stall
+    "timed out after",                      // endless body
+    "timed out after",                      // slow drip
+    "too many redirects",
+];
+
+#[test]
+fn the_errors_step_reports_every_kind() {
+    let t = run_step(errors::run, 0.1);
+    assert!(t.contains("11 failed and 0 succeeded"), "{t}");
+    for expected in EXPECTED {
+        assert!(t.contains(expected), "no line says {expected:?}:\n{t}");
+    }
+}
+
+#[test]
+fn the_binary_prints_an_error_line_per_bad_url_and_exits_1() {
+    let output = within(STEP_DEADLINE, || {
+        let demo = chanlab_server::Server::bind("127.0.0.1:0")
+            .unwrap()
+            .spawn()
+            .unwrap();
+        let faulty = FaultyServer::start().unwrap();
+        let closed = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let timeout = Duration::from_secs(1);
+        let urls = bad_urls(&format!("http://{}", demo.addr()), &faulty, closed, timeout);
+        let output = Command::new(env!("CARGO_BIN_EXE_fetchall"))
+            .args(["--", "--timeout", "1s"])
+            .args(&urls)
+            .output()
+            .unwrap();
+        (urls, output)
+    });
+    let (urls, output) = output;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    for (url, expected) in urls.iter().zip(EXPECTED) {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{url}: ")))
+            .unwrap_or_else(|| {
+                panic!("no error line for {url}:\n{stdout}");
+            });
+        assert!(line.contains(expected), "{line:?} should say {expected:?}");
+    }
+    assert!(
+        stdout.lines().last().unwrap().ends_with("s elapsed"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    for args in [
+        &["--timeout"][..],
+        &["--timeout", "soon"],
+        &["--concurrency", "0"],
+        &["--bogus"],
+    ] {
+        let output = within(STEP_DEADLINE, move || {
+            Command::new(env!("CARGO_BIN_EXE_fetchall"))
+                .arg("--")
+                .args(args)
+                .output()
+                .unwrap()
+        });
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(!output.stderr.is_empty(), "{args:?}: no message");
+    }
+}
