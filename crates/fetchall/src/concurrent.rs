@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 use ureq::Agent;
+use ureq::tls::{RootCerts, TlsConfig};
 
 /// How [`fetch_all`] runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,10 +34,15 @@ impl Default for Options {
 pub const MAX_CONCURRENCY: usize = 1024;
 
 impl Options {
-    /// An HTTP agent shared by every fetch: the timeout applies end to end, and the connection
-    /// pool keeps as many idle connections as fetches can be in flight.
+    /// An HTTP agent shared by every fetch: the timeout applies end to end, the connection pool
+    /// keeps as many idle connections as fetches can be in flight, and TLS trusts the system's
+    /// certificate authorities (so it works behind a company's TLS proxy too).
     pub fn agent(&self) -> Agent {
+        let tls = TlsConfig::builder()
+            .root_certs(RootCerts::PlatformVerifier)
+            .build();
         Agent::config_builder()
+            .tls_config(tls)
             .timeout_global(Some(self.timeout))
             .max_idle_connections(self.concurrency)
             .max_idle_connections_per_host(self.concurrency)
