@@ -1,15 +1,829 @@
-//! `cargo xtask docs`: builds the book. (Placeholder until issue 8 lands.)
+//! `cargo xtask docs [--open | --serve | --check] [--book <dir>]`: the course book in `docs/`.
+//!
+//! The book's Rust code is `{{#include}}`d from files cargo compiles, and the output it shows
+//! (timelines, measured figures) is captured from the steps when the book is built: an include
+//! of `generated/<lesson>/<step>.txt` runs `cargo xtask run <lesson> <step>`, and
+//! `generated/<lesson>/<step>.timeline.txt` adds `--timeline`. Nothing is pasted, so nothing can
+//! drift.
+//!
+//! [`check`] (part of `cargo xtask test`, no mdBook needed) fails when an include does not resolve
+//! (a missing file, anchor or line, or a capture of a step that does not exist), when Rust code
+//! is pasted instead of included, or when a lesson or one of its steps has no page. A lesson whose
+//! chapter is still to be written is declared in `SUMMARY.md` as a draft chapter naming it in
+//! backticks, such as ``- [Mutexes and wait groups: `sync` (5.6)]()``.
 
+use crate::cargo::{cargo, lessons, root};
 use crate::{Error, Result};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const USAGE: &str = "usage: cargo xtask docs [--open | --serve | --check] [--book <dir>]
+
+  (nothing)     check the book, capture the steps' output it shows, and build it with mdBook
+                (installed with `cargo install mdbook --locked` if missing)
+  --open        build, then open it in a browser
+  --serve       build, serve it on http://localhost:3000 and rebuild on changes
+  --check       only check it: includes resolve, every lesson and step has a page
+  --book <dir>  the book to work on (default: docs/ in the workspace)";
+
+/// Where captured step output lives, inside the book's `src/`.
+const GENERATED: &str = "generated";
+
+/// How the file name of a capture ends when the step runs with `--timeline`.
+const TIMELINE_SUFFIX: &str = ".timeline";
 
 /// Runs the command.
-pub fn run(_args: &[String]) -> Result {
-    Err(Error::Failed(
-        "`cargo xtask docs` is not built yet (issue 8)".into(),
-    ))
+pub fn run(args: &[String]) -> Result {
+    let mut mode = Mode::Build;
+    let mut book = root().join("docs");
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--open" => mode = Mode::Open,
+            "--serve" => mode = Mode::Serve,
+            "--check" => mode = Mode::Check,
+            "--book" => {
+                let dir = args
+                    .next()
+                    .ok_or_else(|| Error::Usage("--book needs a directory".into()))?;
+                book = PathBuf::from(dir);
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => {
+                return Err(Error::Usage(format!(
+                    "unknown argument {other:?}\n\n{USAGE}"
+                )));
+            }
+        }
+    }
+    let captures = verify(&book)?;
+    if mode == Mode::Check {
+        return Ok(());
+    }
+    for capture in &captures {
+        capture.generate(&book)?;
+    }
+    let mdbook = mdbook()?;
+    let mut command = Command::new(mdbook);
+    match mode {
+        Mode::Serve => command.args(["serve", "--open"]),
+        Mode::Open => command.args(["build", "--open"]),
+        _ => command.arg("build"),
+    };
+    crate::cargo::status(command.arg(&book))?;
+    if mode == Mode::Build {
+        let index = normalize(&book.join(BUILD_DIR).join("index.html"));
+        println!("the book is at {}", index.display());
+    }
+    Ok(())
 }
 
-/// The part of `cargo xtask test` this command owns.
+/// The part of `cargo xtask test` this command owns: the checks of `--check` on `docs/`.
 pub fn check() -> Result {
-    Ok(())
+    eprintln!("==> docs");
+    verify(&root().join("docs")).map(drop)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mode {
+    Build,
+    Open,
+    Serve,
+    Check,
+}
+
+/// Where `book.toml` sends the built book, relative to the book: `target/book`.
+const BUILD_DIR: &str = "../target/book";
+
+/// Checks the book in `book`, asking the lesson binaries for their steps; returns the captures
+/// the book includes, or every problem found.
+fn verify(book: &Path) -> Result<Vec<Capture>> {
+    if !book.join("book.toml").is_file() {
+        return Err(Error::Failed(format!(
+            "{} is not an mdBook: it has no book.toml",
+            book.display()
+        )));
+    }
+    let mut steps = BTreeMap::new();
+    let report = problems(book, &lessons(), |lesson| {
+        if !steps.contains_key(lesson) {
+            steps.insert(lesson.to_owned(), steps_of(lesson));
+        }
+        steps[lesson].clone()
+    })?;
+    for lesson in &report.pending {
+        eprintln!("note: the chapter of lesson {lesson} is still a draft in SUMMARY.md");
+    }
+    if report.problems.is_empty() {
+        Ok(report.captures)
+    } else {
+        Err(Error::Failed(format!(
+            "the book in {} has {} problem(s):\n  - {}",
+            book.display(),
+            report.problems.len(),
+            report.problems.join("\n  - ")
+        )))
+    }
+}
+
+/// What checking a book found.
+#[derive(Debug, Default)]
+struct Report {
+    problems: Vec<String>,
+    /// Lessons whose chapters are declared drafts.
+    pending: Vec<String>,
+    /// Step output the book includes, to capture before building.
+    captures: Vec<Capture>,
+}
+
+/// Checks the book in `book` against `lessons`; `steps(lesson)` gives a lesson's steps, or why
+/// it could not.
+fn problems(
+    book: &Path,
+    lessons: &[&str],
+    mut steps: impl FnMut(&str) -> std::result::Result<Vec<String>, String>,
+) -> Result<Report> {
+    let src = book.join("src");
+    let summary = read(&src.join("SUMMARY.md"))?;
+    let entries = summary_entries(&summary);
+    let mut report = Report::default();
+
+    for (_, link) in entries.iter().filter(|(_, link)| !link.is_empty()) {
+        if !src.join(link).is_file() {
+            report
+                .problems
+                .push(format!("SUMMARY.md lists {link}, which does not exist"));
+        }
+    }
+    let linked = |page: &str| entries.iter().any(|(_, link)| link == page);
+    for &lesson in lessons {
+        let drafted = entries
+            .iter()
+            .any(|(title, link)| link.is_empty() && title.contains(&format!("`{lesson}`")));
+        let index = format!("{lesson}/index.md");
+        if !linked(&index) {
+            if drafted {
+                report.pending.push(lesson.to_owned());
+            } else {
+                report.problems.push(format!(
+                    "lesson {lesson} has no chapter: add src/{index} to SUMMARY.md \
+                     (or a draft entry naming `{lesson}` until it is written)"
+                ));
+            }
+            continue;
+        }
+        match steps(lesson) {
+            Err(why) => report.problems.push(why),
+            Ok(steps) => {
+                for step in steps {
+                    let page = format!("{lesson}/{step}.md");
+                    if !linked(&page) {
+                        report.problems.push(format!(
+                            "step {lesson} {step} has no page: add src/{page} under the \
+                             lesson's chapter in SUMMARY.md"
+                        ));
+                    } else if let Ok(text) = read(&src.join(&page)) {
+                        for (fence, missing) in [("```go", "Go"), ("```rust", "Rust")] {
+                            if !text.contains(fence) {
+                                report.problems.push(format!(
+                                    "src/{page} shows no {missing} code (a {fence} block)"
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    for page in pages(&src)? {
+        let text = read(&page)?;
+        let name = page
+            .strip_prefix(&src)
+            .unwrap_or(&page)
+            .display()
+            .to_string();
+        let dir = page.parent().unwrap_or(&src);
+        for problem in pasted_rust(&text) {
+            report.problems.push(format!("{name}: {problem}"));
+        }
+        for include in includes(&text) {
+            match resolve(&src, dir, &include, &mut steps) {
+                Ok(Some(capture)) => {
+                    if !report.captures.contains(&capture) {
+                        report.captures.push(capture);
+                    }
+                }
+                Ok(None) => {}
+                Err(problem) => report
+                    .problems
+                    .push(format!("{name}: {{{{#{}}}}}: {problem}", include.text)),
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// One `{{#include path[:anchor | :lines]}}` (or `rustdoc_include`) in a page.
+#[derive(Debug, PartialEq, Eq)]
+struct Include {
+    /// The whole directive without its braces, for messages.
+    text: String,
+    path: String,
+    /// What follows the first `:` of the target, if anything.
+    selector: Option<String>,
+}
+
+/// The includes in `text`, as mdBook finds them: `{{#include target}}` and `{{#rustdoc_include
+/// target}}`; `\{{#...}}` is escaped and skipped.
+fn includes(text: &str) -> Vec<Include> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        let escaped = rest[..open].ends_with('\\');
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("}}") else { break };
+        let body = &after[..close];
+        rest = &after[close + 2..];
+        if escaped || body.contains('}') {
+            continue;
+        }
+        let Some(directive) = body.trim_start().strip_prefix('#') else {
+            continue;
+        };
+        let mut words = directive.split_whitespace();
+        let (Some(kind), Some(target)) = (words.next(), words.next()) else {
+            continue;
+        };
+        if kind != "include" && kind != "rustdoc_include" {
+            continue;
+        }
+        let (path, selector) = match target.split_once(':') {
+            Some((path, selector)) => (path, Some(selector.to_owned())),
+            None => (target, None),
+        };
+        found.push(Include {
+            text: directive.trim().to_owned(),
+            path: path.to_owned(),
+            selector,
+        });
+    }
+    found
+}
+
+/// Checks that `include`, found in a page in `dir`, resolves; returns the capture it names when it
+/// names one.
+fn resolve(
+    src: &Path,
+    dir: &Path,
+    include: &Include,
+    steps: &mut impl FnMut(&str) -> std::result::Result<Vec<String>, String>,
+) -> std::result::Result<Option<Capture>, String> {
+    let path = normalize(&dir.join(&include.path));
+    if let Ok(generated) = path.strip_prefix(normalize(&src.join(GENERATED))) {
+        let capture = Capture::parse(generated)?;
+        let steps = steps(&capture.lesson)?;
+        if !steps.contains(&capture.step) {
+            return Err(format!(
+                "lesson {} has no step {} (steps: {})",
+                capture.lesson,
+                capture.step,
+                steps.join(", ")
+            ));
+        }
+        return Ok(Some(capture));
+    }
+    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    match include.selector.as_deref() {
+        None | Some("") => Ok(None),
+        Some(selector) => check_selector(&text, selector).map(|()| None),
+    }
+}
+
+/// Checks `selector` (an anchor name, or mdBook's `start[:end]` line numbers) against `text`.
+fn check_selector(text: &str, selector: &str) -> std::result::Result<(), String> {
+    let mut parts = selector.splitn(3, ':');
+    let first = parts.next().unwrap_or("");
+    if first.is_empty() || first.parse::<usize>().is_ok() {
+        // Lines: mdBook counts from 1 and clamps the end; a start past the end shows nothing.
+        let lines = text.lines().count();
+        match first.parse::<usize>() {
+            Ok(start) if start > lines => Err(format!("starts at line {start} of {lines}")),
+            _ => Ok(()),
+        }
+    } else {
+        let anchored = anchored_lines(text, first)?;
+        if anchored.iter().all(|l| l.trim().is_empty()) {
+            Err(format!("anchor {first} is empty"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The lines between `ANCHOR: name` and `ANCHOR_END: name`, as mdBook takes them (lines naming
+/// other anchors left out), or why there are none.
+fn anchored_lines<'a>(text: &'a str, name: &str) -> std::result::Result<Vec<&'a str>, String> {
+    let start = text
+        .lines()
+        .position(|l| anchor_in(l, "ANCHOR:") == Some(name));
+    let Some(start) = start else {
+        return Err(format!("no `ANCHOR: {name}` in the file"));
+    };
+    let mut kept = Vec::new();
+    for line in text.lines().skip(start + 1) {
+        match anchor_in(line, "ANCHOR_END:") {
+            Some(end) if end == name => return Ok(kept),
+            Some(_) => {}
+            None if anchor_in(line, "ANCHOR:").is_some() => {}
+            None => kept.push(line),
+        }
+    }
+    Err(format!("`ANCHOR: {name}` has no `ANCHOR_END: {name}`"))
+}
+
+/// The anchor name after `marker` (`ANCHOR:` or `ANCHOR_END:`) in `line`, if the line has one,
+/// as mdBook reads it: `marker`, optional spaces, then `[\w_-]+`.
+fn anchor_in<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
+    let name = line[line.find(marker)? + marker.len()..].trim_start();
+    let len = name
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(name.len());
+    (len > 0).then(|| &name[..len])
+}
+
+/// Where a page's lines are, as far as code fences go.
+#[derive(Clone, Copy)]
+enum Fence {
+    Outside,
+    /// In a ```rust block opened on line `start`; `reported` once it has been found pasted.
+    Rust {
+        start: usize,
+        reported: bool,
+    },
+    Other,
+}
+
+/// Rust code pasted into a page: a ```rust block holding anything but includes.
+fn pasted_rust(text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut fence = Fence::Outside;
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        let number = index + 1;
+        fence = match (fence, line.starts_with("```")) {
+            (Fence::Outside, true) => {
+                let lang = line.trim_start_matches('`').split([',', ' ']).next();
+                if lang == Some("rust") {
+                    Fence::Rust {
+                        start: number,
+                        reported: false,
+                    }
+                } else {
+                    Fence::Other
+                }
+            }
+            (Fence::Outside, false) => Fence::Outside,
+            (_, true) => Fence::Outside,
+            (Fence::Other, false) => Fence::Other,
+            (Fence::Rust { start, reported }, false) => {
+                let included =
+                    line.starts_with("{{#include ") || line.starts_with("{{#rustdoc_include ");
+                let pasted = !(line.is_empty() || included);
+                if pasted && !reported {
+                    problems.push(format!(
+                        "the rust block at line {start} has pasted code (line {number}): \
+                         include it from a compiled file instead"
+                    ));
+                }
+                Fence::Rust {
+                    start,
+                    reported: reported || pasted,
+                }
+            }
+        };
+    }
+    problems
+}
+
+/// `[title](link)` of every chapter in SUMMARY.md, in order; a draft chapter has an empty link.
+fn summary_entries(summary: &str) -> Vec<(String, String)> {
+    let mut entries = Vec::new();
+    for line in summary.lines() {
+        let line = line
+            .trim_start()
+            .trim_start_matches(['-', '*'])
+            .trim_start();
+        let Some(rest) = line.strip_prefix('[') else {
+            continue;
+        };
+        let Some((title, tail)) = rest.split_once("](") else {
+            continue;
+        };
+        let Some((link, _)) = tail.split_once(')') else {
+            continue;
+        };
+        entries.push((title.to_owned(), link.trim().to_owned()));
+    }
+    entries
+}
+
+/// Step output a page includes from `generated/<lesson>/<step>[.timeline].txt`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Capture {
+    lesson: String,
+    step: String,
+    timeline: bool,
+}
+
+impl Capture {
+    /// The capture a path under `generated/` names.
+    fn parse(path: &Path) -> std::result::Result<Capture, String> {
+        let bad = || {
+            format!(
+                "{GENERATED}/{} is not <lesson>/<step>.txt or <lesson>/<step>{TIMELINE_SUFFIX}.txt",
+                path.display()
+            )
+        };
+        let parts: Vec<&str> = path.iter().filter_map(|p| p.to_str()).collect();
+        let [lesson, file] = parts[..] else {
+            return Err(bad());
+        };
+        let stem = file.strip_suffix(".txt").ok_or_else(bad)?;
+        let (step, timeline) = match stem.strip_suffix(TIMELINE_SUFFIX) {
+            Some(step) => (step, true),
+            None => (stem, false),
+        };
+        Ok(Capture {
+            lesson: lesson.to_owned(),
+            step: step.to_owned(),
+            timeline,
+        })
+    }
+
+    /// Where the capture is written, relative to the book's `src/`.
+    fn file(&self) -> PathBuf {
+        let suffix = if self.timeline { TIMELINE_SUFFIX } else { "" };
+        Path::new(GENERATED)
+            .join(&self.lesson)
+            .join(format!("{}{suffix}.txt", self.step))
+    }
+
+    /// Runs the step as a reader would (`cargo xtask run <lesson> <step>`, at real pace) and
+    /// writes what it printed.
+    fn generate(&self, book: &Path) -> Result {
+        eprintln!(
+            "capturing {} {}{}",
+            self.lesson,
+            self.step,
+            if self.timeline { " --timeline" } else { "" }
+        );
+        let mut command = cargo(["run", "--quiet", "--package"]);
+        command
+            .arg(format!("chanlab-{}", self.lesson))
+            .args(["--", &self.step]);
+        if self.timeline {
+            command.arg("--timeline");
+        }
+        let output = command
+            .output()
+            .map_err(|e| Error::Failed(format!("could not run cargo: {e}")))?;
+        if !output.status.success() {
+            return Err(Error::Failed(format!(
+                "{} {} failed:\n{}",
+                self.lesson,
+                self.step,
+                String::from_utf8_lossy(&output.stderr)
+            )));
+        }
+        let path = book.join("src").join(self.file());
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
+        }
+        fs::write(&path, &output.stdout).map_err(|e| failed(&path, e))
+    }
+}
+
+/// A lesson's steps, from its binary's `--list`.
+fn steps_of(lesson: &str) -> std::result::Result<Vec<String>, String> {
+    let output = cargo(["run", "--quiet", "--package"])
+        .arg(format!("chanlab-{lesson}"))
+        .args(["--", "--list"])
+        .output()
+        .map_err(|e| format!("could not run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "could not list the steps of {lesson}:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(parse_list(&String::from_utf8_lossy(&output.stdout)))
+}
+
+/// The step names in a lesson binary's `--list`: the first word of each indented line.
+fn parse_list(list: &str) -> Vec<String> {
+    list.lines()
+        .filter(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every Markdown page under `src`, generated output aside.
+fn pages(src: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut dirs = vec![src.to_owned()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).map_err(|e| failed(&dir, e))? {
+            let path = entry.map_err(|e| failed(&dir, e))?.path();
+            if path.is_dir() {
+                if path != src.join(GENERATED) {
+                    dirs.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "md") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// `path` with `.` and `..` taken out, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// mdBook: found on the PATH or in cargo's bin directory, else installed there with cargo.
+fn mdbook() -> Result<PathBuf> {
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+        .map(|home| home.join("bin").join("mdbook"));
+    let candidates = std::iter::once(PathBuf::from("mdbook")).chain(cargo_bin.clone());
+    for candidate in candidates {
+        let works = Command::new(&candidate)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if works {
+            return Ok(candidate);
+        }
+    }
+    eprintln!("mdBook is missing: installing it with `cargo install mdbook --locked` (minutes)");
+    crate::cargo::status(&mut cargo(["install", "mdbook", "--locked"]))?;
+    cargo_bin.ok_or_else(|| {
+        Error::Failed("installed mdBook, but cannot find cargo's bin directory".into())
+    })
+}
+
+fn read(path: &Path) -> Result<String> {
+    fs::read_to_string(path).map_err(|e| failed(path, e))
+}
+
+fn failed(path: &Path, error: std::io::Error) -> Error {
+    Error::Failed(format!("{}: {error}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CODE: &str = "\
+fn main() {
+    // ANCHOR: outer
+    let a = 1;
+    // ANCHOR: inner
+    let b = 2;
+    // ANCHOR_END: inner
+    // ANCHOR: empty
+    // ANCHOR_END: empty
+    // ANCHOR_END: outer
+    // ANCHOR: open
+}
+";
+
+    #[test]
+    fn includes_are_found_as_mdbook_finds_them() {
+        let page = "text {{#include ../a.rs:outer}} and {{ #rustdoc_include b.rs }}\n\
+                    \\{{#include escaped.rs}} {{#title T}} {{#include c.rs:3:5}}";
+        let found: Vec<(String, Option<String>)> = includes(page)
+            .into_iter()
+            .map(|i| (i.path, i.selector))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("../a.rs".into(), Some("outer".into())),
+                ("b.rs".into(), None),
+                ("c.rs".into(), Some("3:5".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn anchors_resolve_like_mdbook() {
+        assert_eq!(
+            anchored_lines(CODE, "outer").unwrap(),
+            ["    let a = 1;", "    let b = 2;"],
+            "lines naming other anchors are left out"
+        );
+        assert_eq!(anchored_lines(CODE, "inner").unwrap(), ["    let b = 2;"]);
+        assert!(check_selector(CODE, "outer").is_ok());
+        let missing = check_selector(CODE, "outre").unwrap_err();
+        assert!(missing.contains("no `ANCHOR: outre`"), "{missing}");
+        assert!(check_selector(CODE, "empty").unwrap_err().contains("empty"));
+        assert!(
+            check_selector(CODE, "open")
+                .unwrap_err()
+                .contains("no `ANCHOR_END: open`")
+        );
+        assert_eq!(
+            anchor_in("// ANCHOR:  spaced-name_2 trailing", "ANCHOR:"),
+            Some("spaced-name_2")
+        );
+        assert_eq!(anchor_in("// ANCHOR_END: x", "ANCHOR:"), None);
+    }
+
+    #[test]
+    fn line_ranges_must_start_inside_the_file() {
+        assert!(check_selector(CODE, "2:4").is_ok());
+        assert!(check_selector(CODE, ":4").is_ok());
+        assert!(check_selector(CODE, "11").is_ok());
+        assert!(
+            check_selector(CODE, "12")
+                .unwrap_err()
+                .contains("line 12 of 11")
+        );
+    }
+
+    #[test]
+    fn pasted_rust_is_found_once_per_block() {
+        let page = "```rust\n{{#include a.rs:x}}\n```\n\
+                    ```go\nfunc main() {}\n```\n\
+                    ```rust,compile_fail\nlet x = 1;\nlet y = 2;\n```\n\
+                    ```text\nlet z = 3;\n```\n";
+        let problems = pasted_rust(page);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("block at line 7"), "{problems:?}");
+    }
+
+    #[test]
+    fn summary_entries_include_drafts() {
+        let summary = "# Summary\n\n[Intro](intro.md)\n\n# Part\n\n\
+                       - [Lesson](lesson/index.md)\n  - [step](lesson/step.md)\n\
+                       - [Later: `sync`]()\n";
+        assert_eq!(
+            summary_entries(summary),
+            [
+                ("Intro".to_owned(), "intro.md".to_owned()),
+                ("Lesson".into(), "lesson/index.md".into()),
+                ("step".into(), "lesson/step.md".into()),
+                ("Later: `sync`".into(), String::new()),
+            ]
+        );
+    }
+
+    #[test]
+    fn captures_are_named_by_lesson_and_step() {
+        let c = Capture::parse(Path::new("select/basic.timeline.txt")).unwrap();
+        assert_eq!(
+            (c.lesson.as_str(), c.step.as_str(), c.timeline),
+            ("select", "basic", true)
+        );
+        assert_eq!(c.file(), Path::new("generated/select/basic.timeline.txt"));
+        let c = Capture::parse(Path::new("channels/goroutines.txt")).unwrap();
+        assert!(!c.timeline);
+        assert!(Capture::parse(Path::new("basic.txt")).is_err());
+        assert!(Capture::parse(Path::new("select/basic.md")).is_err());
+    }
+
+    #[test]
+    fn steps_come_from_the_list() {
+        let list =
+            "select: wait on several channels\n  basic     5.5  two producers\n  nil  5.5  x\n";
+        assert_eq!(parse_list(list), ["basic", "nil"]);
+    }
+
+    /// A book in a fresh temporary directory, removed when dropped.
+    struct Fixture(PathBuf);
+
+    impl Fixture {
+        fn new(name: &str, files: &[(&str, &str)]) -> Fixture {
+            let dir =
+                std::env::temp_dir().join(format!("xtask-docs-{}-{name}", std::process::id()));
+            let _ = fs::remove_dir_all(&dir);
+            for (path, text) in files {
+                let path = dir.join(path);
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
+                fs::write(path, text).unwrap();
+            }
+            Fixture(dir)
+        }
+    }
+
+    impl Drop for Fixture {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn steps(lesson: &str) -> std::result::Result<Vec<String>, String> {
+        match lesson {
+            "alpha" => Ok(vec!["one".into(), "two".into()]),
+            other => Err(format!("no lesson {other}")),
+        }
+    }
+
+    #[test]
+    fn a_whole_book_is_checked() {
+        let fixture = Fixture::new(
+            "whole",
+            &[
+                ("book.toml", "[book]\n"),
+                ("code.rs", CODE),
+                (
+                    "src/SUMMARY.md",
+                    "[Intro](intro.md)\n- [Alpha](alpha/index.md)\n  - [one](alpha/one.md)\n\
+                     - [Later: `beta`]()\n- [Gone](gone.md)\n",
+                ),
+                (
+                    "src/intro.md",
+                    "{{#include generated/alpha/two.timeline.txt}}\n",
+                ),
+                (
+                    "src/alpha/index.md",
+                    "{{#include ../generated/alpha/three.txt}}\n",
+                ),
+                (
+                    "src/alpha/one.md",
+                    "```go\n```\n```rust\n{{#include ../../code.rs:outer}}\n\
+                     {{#include ../../code.rs:nope}}\n{{#include ../../missing.rs}}\n```\n",
+                ),
+                ("src/alpha/two.md", "only prose\n"),
+            ],
+        );
+        let report = problems(&fixture.0, &["alpha", "beta", "gamma"], steps).unwrap();
+        let all = report.problems.join("\n");
+        for expected in [
+            "SUMMARY.md lists gone.md, which does not exist",
+            "step alpha two has no page",
+            "lesson gamma has no chapter",
+            "alpha/index.md: {{#include ../generated/alpha/three.txt}}: lesson alpha has no step three",
+            "no `ANCHOR: nope`",
+            "missing.rs",
+        ] {
+            assert!(all.contains(expected), "{expected:?} not in:\n{all}");
+        }
+        assert_eq!(report.problems.len(), 6, "{all}");
+        assert_eq!(report.pending, ["beta"]);
+        assert_eq!(
+            report.captures,
+            [Capture {
+                lesson: "alpha".into(),
+                step: "two".into(),
+                timeline: true
+            }]
+        );
+    }
+
+    #[test]
+    fn a_step_page_needs_go_and_rust() {
+        let fixture = Fixture::new(
+            "sides",
+            &[
+                ("book.toml", "[book]\n"),
+                (
+                    "src/SUMMARY.md",
+                    "- [Alpha](alpha/index.md)\n  - [one](alpha/one.md)\n  - [two](alpha/two.md)\n",
+                ),
+                ("src/alpha/index.md", "prose\n"),
+                ("src/alpha/one.md", "```go\nx\n```\n"),
+                (
+                    "src/alpha/two.md",
+                    "```rust\n{{#include ../../book.toml}}\n```\n```go\n```\n",
+                ),
+            ],
+        );
+        let report = problems(&fixture.0, &["alpha"], steps).unwrap();
+        assert_eq!(
+            report.problems,
+            ["src/alpha/one.md shows no Rust code (a ```rust block)"]
+        );
+    }
 }

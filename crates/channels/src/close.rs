@@ -5,9 +5,7 @@
 //! dropped twice:
 //!
 //! ```compile_fail,E0382
-//! let (tx, _rx) = crossbeam::channel::bounded::<i32>(1);
-//! drop(tx);
-//! drop(tx); // error[E0382]: use of moved value: `tx`
+#![doc = include_str!("../compile_fail/close_twice.rs")]
 //! ```
 
 use chanlab_common::Cx;

@@ -38,25 +38,30 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         thread::Builder::new()
             .name("A".into())
             .spawn_scoped(s, || {
-                // A answers once B has spoken...
+                cx.say("waiting for B to speak first");
                 match a_inbox.recv_timeout(patience) {
-                    Ok(msg) => cx.say(format!("heard {msg:?}")),
+                    Ok(msg) => {
+                        cx.say(format!("heard {msg:?}"));
+                        let _ = to_b.send_timeout("hello, B", patience);
+                    }
                     Err(_) => cx.say("waited 1s for B: deadlock"),
                 }
             })?;
         thread::Builder::new()
             .name("B".into())
             .spawn_scoped(s, || {
-                // ...and B answers once A has spoken: neither ever speaks first.
+                cx.say("waiting for A to speak first"); // and neither ever will
                 match b_inbox.recv_timeout(patience) {
-                    Ok(msg) => cx.say(format!("heard {msg:?}")),
+                    Ok(msg) => {
+                        cx.say(format!("heard {msg:?}"));
+                        let _ = to_a.send_timeout("hello, A", patience);
+                    }
                     Err(_) => cx.say("waited 1s for A: deadlock"),
                 }
             })?;
         Ok(())
     })?;
     // ANCHOR_END: circular
-    drop((to_a, to_b)); // kept alive above, or the receives would fail at once instead of waiting
 
     // ANCHOR: broken_cycle
     let (to_a, a_inbox) = bounded::<&str>(0);

@@ -5,13 +5,11 @@
 //! only send takes a `Sender` and cannot receive, and the compiler refuses the mistake:
 //!
 //! ```compile_fail,E0599
-//! let (_tx, rx) = crossbeam::channel::bounded::<&str>(1);
-//! rx.send("hello"); // error[E0599]: no method named `send` found for struct `Receiver`
+#![doc = include_str!("../compile_fail/send_on_receiver.rs")]
 //! ```
 //!
 //! ```compile_fail,E0599
-//! let (tx, _rx) = crossbeam::channel::bounded::<&str>(1);
-//! let _ = tx.recv(); // error[E0599]: no method named `recv` found for struct `Sender`
+#![doc = include_str!("../compile_fail/recv_on_sender.rs")]
 //! ```
 
 use chanlab_common::Cx;

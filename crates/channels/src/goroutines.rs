@@ -30,6 +30,7 @@ impl SpawnReport {
     }
 }
 
+// ANCHOR: spawn_many
 /// Spawns `n` threads with `stack` bytes of stack each, keeps every one alive until the last has
 /// started, then releases and joins them all.
 ///
@@ -83,6 +84,7 @@ pub fn spawn_many(n: usize, stack: usize) -> std::io::Result<SpawnReport> {
         peak: peak.load(Ordering::SeqCst),
     })
 }
+// ANCHOR_END: spawn_many
 
 /// The number of threads the step spawns unless told otherwise.
 pub const DEFAULT_THREADS: usize = 10_000;

@@ -17,6 +17,7 @@ use crossbeam::channel::bounded;
 use std::sync::Barrier;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
+use std::time::Duration;
 
 // ANCHOR: lost_update
 /// Adds 1 to `counter`, `times` times, reading and writing in two steps: each is atomic, the
@@ -57,8 +58,10 @@ pub fn count_with(threads: usize, times: u64, add: fn(&AtomicU64, u64)) -> u64 {
 
 /// Forces the losing interleaving of two increments, step by step, so it happens every time.
 ///
-/// A reads, lets B run, and writes only after B has finished: B's update is overwritten.
+/// A reads, lets B run, and writes only after B has finished: B's update is overwritten. Each
+/// thread pauses a tenth of a second before each step, slow motion for `--timeline`.
 pub fn lost_update_step_by_step(cx: &Cx) -> std::io::Result<u64> {
+    let pause = || cx.sleep(Duration::from_millis(100));
     // ANCHOR: interleaving
     let counter = AtomicU64::new(0);
     let (a_has_read, b_may_run) = bounded::<()>(0);
@@ -71,6 +74,7 @@ pub fn lost_update_step_by_step(cx: &Cx) -> std::io::Result<u64> {
                 cx.say(format!("read {seen}"));
                 let _ = a_has_read.send(()); // let B run between A's read and A's write
                 let _ = a_may_write.recv();
+                pause();
                 counter.store(seen + 1, Ordering::Relaxed);
                 cx.say(format!("wrote {}", seen + 1));
             })?;
@@ -78,9 +82,12 @@ pub fn lost_update_step_by_step(cx: &Cx) -> std::io::Result<u64> {
             .name("B".into())
             .spawn_scoped(s, || {
                 let _ = b_may_run.recv();
+                pause();
                 let seen = counter.load(Ordering::Relaxed);
+                cx.say(format!("read {seen}"));
+                pause();
                 counter.store(seen + 1, Ordering::Relaxed);
-                cx.say(format!("read {seen}, wrote {}", seen + 1));
+                cx.say(format!("wrote {}", seen + 1));
                 let _ = b_is_done.send(());
             })?;
         Ok(())

@@ -37,6 +37,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         "sum of the first 10 squares, received until close: {total}"
     ));
 
+    // ANCHOR: forgotten
     // The classic hang: a forgotten Sender keeps the channel open, and `for v in &rx` never ends.
     let (tx, rx) = bounded::<u64>(16);
     let forgotten = tx.clone();
@@ -50,5 +51,6 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     ));
     drop(forgotten);
     cx.say(format!("after dropping it, the loop ends: {:?}", rx.recv()));
+    // ANCHOR_END: forgotten
     Ok(())
 }

@@ -7,7 +7,7 @@ use chanlab_common::testing::{STEP_DEADLINE, no_threads_left, run_step};
 fn the_forced_interleaving_loses_one_update_every_time() {
     for _ in 0..10 {
         let (count, t) = no_threads_left(STEP_DEADLINE, || {
-            let cx = Cx::capture(1.0);
+            let cx = Cx::capture(0.01);
             let count = lost_update_step_by_step(&cx).unwrap();
             (count, cx.transcript())
         });
@@ -19,7 +19,12 @@ fn the_forced_interleaving_loses_one_update_every_time() {
             .collect();
         assert_eq!(
             lines,
-            [("A", "read 0"), ("B", "read 0, wrote 1"), ("A", "wrote 1")]
+            [
+                ("A", "read 0"),
+                ("B", "read 0"),
+                ("B", "wrote 1"),
+                ("A", "wrote 1")
+            ]
         );
     }
 }

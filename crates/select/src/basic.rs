@@ -13,9 +13,8 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let (tx1, rx1) = bounded(0);
     let (tx2, rx2) = bounded(0);
     thread::scope(|s| -> anyhow::Result<()> {
-        // The producers borrow the senders, so neither channel closes inside the loop: a closed
-        // channel would be ready in every select (see the `nil` step).
-        // Named threads get their own lanes in `--timeline` (and their names in panic messages).
+        // Named threads, with a lane each in `--timeline`. They borrow the senders, so neither
+        // channel closes inside the loop: a closed channel is ready in every select (see `nil`).
         thread::Builder::new()
             .name("ch1 sender".into())
             .spawn_scoped(s, || {

@@ -19,6 +19,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     }
     // ANCHOR_END: non_blocking
 
+    // ANCHOR: methods
     // The same operations as methods, which say why they failed.
     match messages_tx.try_send(msg) {
         Ok(()) => cx.say("try_send: sent"),
@@ -28,6 +29,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         }
     }
     cx.say(format!("try_recv: {:?}", messages.try_recv()));
+    // ANCHOR_END: methods
 
     // With room in a buffer the non-blocking send succeeds, and the receive finds it.
     let (tx, rx) = bounded::<&str>(1);

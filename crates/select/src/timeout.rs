@@ -42,6 +42,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     }
     // ANCHOR_END: timeout
 
+    // ANCHOR: other_ways
     // The same deadline, said two other ways.
     select! {
         recv(rx) -> msg => cx.say(format!("Got result: {msg:?}")),
@@ -52,6 +53,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         Err(RecvTimeoutError::Timeout) => cx.say("Timeout! (recv_timeout)"),
         Err(RecvTimeoutError::Disconnected) => cx.say("the worker hung up"),
     }
+    // ANCHOR_END: other_ways
     // A timeout ends the wait, not the work: the worker is still running.
     worker.join().expect("the worker ends by itself");
     cx.say(format!(
