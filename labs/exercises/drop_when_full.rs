@@ -43,5 +43,9 @@ fn main() {
         let queued = publisher.publish(&format!("event {i}"));
         println!("event {i}: {}", if queued { "queued" } else { "dropped" });
     }
-    println!("{} dropped; the subscriber gets {:?}", publisher.dropped(), rx.try_iter().collect::<Vec<_>>());
+    println!(
+        "{} dropped; the subscriber gets {:?}",
+        publisher.dropped(),
+        rx.try_iter().collect::<Vec<_>>()
+    );
 }

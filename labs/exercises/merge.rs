@@ -45,7 +45,10 @@ fn source(values: Vec<&'static str>, pause: Duration) -> Receiver<&'static str> 
 
 fn main() {
     let slow = source(vec!["tortoise 1", "tortoise 2"], Duration::from_millis(300));
-    let fast = source(vec!["hare 1", "hare 2", "hare 3"], Duration::from_millis(50));
+    let fast = source(
+        vec!["hare 1", "hare 2", "hare 3"],
+        Duration::from_millis(50),
+    );
     for value in merge(vec![slow, fast]) {
         println!("{value}");
     }

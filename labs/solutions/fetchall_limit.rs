@@ -74,7 +74,11 @@ fn main() {
     let start = Instant::now();
     for fetched in fetch_all(&urls, 2) {
         match fetched.result {
-            Ok(bytes) => println!("{:.2}s {bytes:>7} {}", start.elapsed().as_secs_f64(), fetched.url),
+            Ok(bytes) => println!(
+                "{:.2}s {bytes:>7} {}",
+                start.elapsed().as_secs_f64(),
+                fetched.url
+            ),
             Err(error) => println!("{}: {error}", fetched.url),
         }
     }

@@ -33,7 +33,7 @@ pub fn tally(
 /// A slow classification: 10 ms of thought per number.
 fn parity(n: u64) -> &'static str {
     thread::sleep(Duration::from_millis(10));
-    if n % 2 == 0 { "even" } else { "odd" }
+    if n.is_multiple_of(2) { "even" } else { "odd" }
 }
 
 fn main() {
@@ -41,6 +41,9 @@ fn main() {
     for workers in [1, 4] {
         let start = Instant::now();
         let counts = tally(&numbers, workers, parity);
-        println!("{workers} worker(s): {counts:?} in {:.2}s", start.elapsed().as_secs_f64());
+        println!(
+            "{workers} worker(s): {counts:?} in {:.2}s",
+            start.elapsed().as_secs_f64()
+        );
     }
 }

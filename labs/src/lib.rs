@@ -46,10 +46,11 @@ pub fn no_threads_left<T: Send + 'static>(
         let left = wait_for_exit(&before);
         assert!(
             left.is_empty(),
-            "{} thread(s) still running {EXIT_GRACE:?} after the code under test returned: {left:?}. \
-             Every thread you start needs a way to end (a channel that closes, a stop signal) \
-             and someone who waits for it (join)",
-            left.len()
+            "{} thread(s) still running {EXIT_GRACE:?} after the code under test returned \
+             (id and name: {:?}). Every thread you start needs a way to end (a channel that \
+             closes, a stop signal) and someone who waits for it to end (join)",
+            left.len(),
+            &left[..left.len().min(3)]
         );
     }
     result
@@ -80,7 +81,10 @@ fn enter() -> MutexGuard<'static, ()> {
 }
 
 #[track_caller]
-fn with_deadline<T: Send + 'static>(deadline: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
+fn with_deadline<T: Send + 'static>(
+    deadline: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
     let (tx, rx) = mpsc::sync_channel(1);
     let worker = thread::Builder::new()
         .name("code-under-test".into())

@@ -24,7 +24,9 @@ fn fake_fetch(url: &str) -> String {
 
 #[test]
 fn answers_arrive_in_the_order_the_fetches_finish() {
-    let answers = within(DEADLINE, || lab::fetch_all(&["slow", "fast", "mid"], fake_fetch));
+    let answers = within(DEADLINE, || {
+        lab::fetch_all(&["slow", "fast", "mid"], fake_fetch)
+    });
     assert_eq!(
         answers,
         ["fast after 50 ms", "mid after 200 ms", "slow after 400 ms"],
@@ -35,7 +37,9 @@ fn answers_arrive_in_the_order_the_fetches_finish() {
 #[test]
 fn fetches_run_at_the_same_time() {
     let urls = ["a", "b", "c", "d"];
-    let (answers, took) = within(DEADLINE, move || timed(|| lab::fetch_all(&urls, fake_fetch)));
+    let (answers, took) = within(DEADLINE, move || {
+        timed(|| lab::fetch_all(&urls, fake_fetch))
+    });
     assert_eq!(answers.len(), urls.len(), "one answer per URL: {answers:?}");
     // One after another, four fetches of 400 ms take 1.6 s; at the same time, about 0.4 s.
     assert!(

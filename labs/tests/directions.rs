@@ -50,7 +50,9 @@ fn consume_waits_for_every_word_until_the_channel_closes() {
 
 #[test]
 fn the_pipeline_ends_and_leaves_no_thread() {
-    let loud = no_threads_left(DEADLINE, || lab::run(&["share", "memory", "by", "communicating"]));
+    let loud = no_threads_left(DEADLINE, || {
+        lab::run(&["share", "memory", "by", "communicating"])
+    });
     assert_eq!(loud, ["SHARE", "MEMORY", "BY", "COMMUNICATING"]);
     assert!(within(DEADLINE, || lab::run(&[])).is_empty());
 }
@@ -60,7 +62,9 @@ fn shout_stops_when_nobody_listens() {
     no_threads_left(DEADLINE, || {
         let (words_out, words_in) = unbounded();
         for word in ["a", "b", "c"] {
-            words_out.send(word.to_string()).expect("the receiver is here");
+            words_out
+                .send(word.to_string())
+                .expect("the receiver is here");
         }
         let (out, loud) = bounded(0);
         drop(loud);

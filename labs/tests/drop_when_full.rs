@@ -19,11 +19,20 @@ fn a_full_buffer_drops_instead_of_waiting() {
         let (tx, rx) = bounded(3);
         let mut publisher = lab::Publisher::new(tx);
         // Nobody receives: the fourth event finds the buffer full.
-        let queued: Vec<bool> = (0..10).map(|i| publisher.publish(&format!("e{i}"))).collect();
-        (queued, publisher.dropped(), rx.try_iter().collect::<Vec<_>>())
+        let queued: Vec<bool> = (0..10)
+            .map(|i| publisher.publish(&format!("e{i}")))
+            .collect();
+        (
+            queued,
+            publisher.dropped(),
+            rx.try_iter().collect::<Vec<_>>(),
+        )
     });
     let expected: Vec<bool> = (0..10).map(|i| i < 3).collect();
-    assert_eq!(queued, expected, "the first 3 fit in the buffer, the rest are dropped");
+    assert_eq!(
+        queued, expected,
+        "the first 3 fit in the buffer, the rest are dropped"
+    );
     assert_eq!(dropped, 7, "7 events were dropped");
     assert_eq!(received, ["e0", "e1", "e2"]);
 }
@@ -60,10 +69,24 @@ fn a_slow_subscriber_never_slows_the_publisher() {
         });
         let dropped = publisher.dropped();
         drop(publisher);
-        (subscriber.join().expect("the subscriber does not panic"), dropped, took)
+        (
+            subscriber.join().expect("the subscriber does not panic"),
+            dropped,
+            took,
+        )
     });
-    assert_eq!(received + dropped, 200, "every event is either received or dropped");
-    assert!(dropped > 0, "a subscriber at 5 ms per event cannot keep up with 200 at once");
+    assert_eq!(
+        received + dropped,
+        200,
+        "every event is either received or dropped"
+    );
+    assert!(
+        dropped > 0,
+        "a subscriber at 5 ms per event cannot keep up with 200 at once"
+    );
     // Waiting for the subscriber would take 200 × 5 ms = 1 s.
-    assert!(took < Duration::from_millis(300), "publishing took {took:?}: it waited");
+    assert!(
+        took < Duration::from_millis(300),
+        "publishing took {took:?}: it waited"
+    );
 }

@@ -29,7 +29,10 @@ impl Server {
     fn start() -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
         let addr = listener.local_addr().expect("a bound address");
-        let (most, stop) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicBool::new(false)));
+        let (most, stop) = (
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicBool::new(false)),
+        );
         let in_flight = Arc::new(AtomicUsize::new(0));
         let (most_seen, stopping) = (most.clone(), stop.clone());
         let acceptor = thread::spawn(move || {
@@ -42,9 +45,16 @@ impl Server {
                 let (in_flight, most) = (in_flight.clone(), most_seen.clone());
                 connections.push(thread::spawn(move || answer(stream, &in_flight, &most)));
             }
-            connections.into_iter().for_each(|c| c.join().expect("no panic"));
+            connections
+                .into_iter()
+                .for_each(|c| c.join().expect("no panic"));
         });
-        Server { addr, most, stop, acceptor: Some(acceptor) }
+        Server {
+            addr,
+            most,
+            stop,
+            acceptor: Some(acceptor),
+        }
     }
 
     fn url(&self, bytes: usize, ms: u64) -> String {
@@ -78,8 +88,14 @@ fn answer(stream: TcpStream, in_flight: &AtomicUsize, most: &AtomicUsize) {
         line.clear();
     }
     let path = request_line.split_whitespace().nth(1).unwrap_or("/");
-    let mut parts = path.trim_start_matches('/').split('/').map(|p| p.parse().unwrap_or(0));
-    let (bytes, ms) = (parts.next().unwrap_or(0) as usize, parts.next().unwrap_or(0));
+    let mut parts = path
+        .trim_start_matches('/')
+        .split('/')
+        .map(|p| p.parse().unwrap_or(0));
+    let (bytes, ms) = (
+        parts.next().unwrap_or(0) as usize,
+        parts.next().unwrap_or(0),
+    );
     let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     most.fetch_max(now, Ordering::SeqCst);
     thread::sleep(Duration::from_millis(ms));
@@ -93,7 +109,10 @@ fn answer(stream: TcpStream, in_flight: &AtomicUsize, most: &AtomicUsize) {
 fn every_url_is_fetched_and_its_bytes_counted() {
     let mut got = no_threads_left(DEADLINE, || {
         let server = Server::start();
-        let urls: Vec<String> = [0, 10, 1000, 100_000].iter().map(|b| server.url(*b, 10)).collect();
+        let urls: Vec<String> = [0, 10, 1000, 100_000]
+            .iter()
+            .map(|b| server.url(*b, 10))
+            .collect();
         let fetched = lab::fetch_all(&urls, 2);
         fetched
             .into_iter()
@@ -101,8 +120,10 @@ fn every_url_is_fetched_and_its_bytes_counted() {
             .collect::<Vec<_>>()
     });
     got.sort_by_key(|(bytes, _)| bytes.parse::<u64>().unwrap_or(0));
-    let expected: Vec<(String, Result<u64, String>)> =
-        [0, 10, 1000, 100_000].iter().map(|b| (b.to_string(), Ok(*b))).collect();
+    let expected: Vec<(String, Result<u64, String>)> = [0, 10, 1000, 100_000]
+        .iter()
+        .map(|b| (b.to_string(), Ok(*b)))
+        .collect();
     assert_eq!(got, expected);
 }
 
@@ -119,9 +140,15 @@ fn at_most_limit_requests_are_in_flight() {
         most <= 3,
         "{most} requests were in flight at once with a limit of 3"
     );
-    assert!(most >= 2, "only {most} request at a time: the fetches did not overlap");
+    assert!(
+        most >= 2,
+        "only {most} request at a time: the fetches did not overlap"
+    );
     // One at a time, 9 requests of 150 ms take 1.35 s; three at a time, about 450 ms.
-    assert!(took < Duration::from_millis(1000), "9 fetches took {took:?}");
+    assert!(
+        took < Duration::from_millis(1000),
+        "9 fetches took {took:?}"
+    );
 }
 
 #[test]

@@ -26,7 +26,10 @@ fn replica(answer: Option<&'static str>, ms: u64) -> Receiver<String> {
 }
 
 /// Races two replicas; returns the winner and how long the race took.
-fn race(a: (Option<&'static str>, u64), b: (Option<&'static str>, u64)) -> (Option<String>, Duration) {
+fn race(
+    a: (Option<&'static str>, u64),
+    b: (Option<&'static str>, u64),
+) -> (Option<String>, Duration) {
     within(DEADLINE, move || {
         timed(|| lab::first_answer(replica(a.0, a.1), replica(b.0, b.1)))
     })
@@ -36,7 +39,10 @@ fn race(a: (Option<&'static str>, u64), b: (Option<&'static str>, u64)) -> (Opti
 fn the_faster_replica_wins_whichever_it_is() {
     let (winner, took) = race((Some("a"), 600), (Some("b"), 20));
     assert_eq!(winner.as_deref(), Some("b"), "b answered 580 ms before a");
-    assert!(took < Duration::from_millis(300), "took {took:?}: it waited for the slow replica");
+    assert!(
+        took < Duration::from_millis(300),
+        "took {took:?}: it waited for the slow replica"
+    );
     let (winner, _) = race((Some("a"), 20), (Some("b"), 600));
     assert_eq!(winner.as_deref(), Some("a"), "a answered 580 ms before b");
 }
@@ -44,9 +50,17 @@ fn the_faster_replica_wins_whichever_it_is() {
 #[test]
 fn a_replica_that_fails_is_out_of_the_race() {
     let (winner, _) = race((None, 0), (Some("b"), 100));
-    assert_eq!(winner.as_deref(), Some("b"), "a failed at once; b answered later");
+    assert_eq!(
+        winner.as_deref(),
+        Some("b"),
+        "a failed at once; b answered later"
+    );
     let (winner, took) = race((Some("a"), 100), (None, 0));
-    assert_eq!(winner.as_deref(), Some("a"), "b failed at once; a answered later");
+    assert_eq!(
+        winner.as_deref(),
+        Some("a"),
+        "b failed at once; a answered later"
+    );
     assert!(took >= Duration::from_millis(80), "{took:?}");
 }
 

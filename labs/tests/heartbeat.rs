@@ -26,9 +26,17 @@ fn it_beats_until_done_closes_and_stops_at_once() {
             drop(done_tx);
             beating.join().expect("heartbeat does not panic")
         });
-        (returned, beats.try_iter().collect::<Vec<_>>(), stopped_after)
+        (
+            returned,
+            beats.try_iter().collect::<Vec<_>>(),
+            stopped_after,
+        )
     });
-    assert_eq!(beats, [1, 2], "beats at 400 and 800 ms, before done closed at 1 s");
+    assert_eq!(
+        beats,
+        [1, 2],
+        "beats at 400 and 800 ms, before done closed at 1 s"
+    );
     assert_eq!(returned, 2, "it returns how many beats it sent");
     assert!(
         stopped_after < Duration::from_millis(200),
@@ -45,7 +53,11 @@ fn a_closed_done_means_no_beat_at_all() {
         let returned = lab::heartbeat(PERIOD, beats_tx, done);
         (returned, beats.try_iter().count())
     });
-    assert_eq!((returned, beats), (0, 0), "done was closed before the first tick");
+    assert_eq!(
+        (returned, beats),
+        (0, 0),
+        "done was closed before the first tick"
+    );
 }
 
 #[test]

@@ -35,7 +35,13 @@ fn the_players_take_turns_until_the_last_hit() {
         assert_eq!(ball.hits.len(), hits, "{:?}", ball.hits);
         for (i, name) in ball.hits.iter().enumerate() {
             let turn = if i % 2 == 0 { "ping" } else { "pong" };
-            assert_eq!(*name, turn, "hit {} was not {turn}'s: {:?}", i + 1, ball.hits);
+            assert_eq!(
+                *name,
+                turn,
+                "hit {} was not {turn}'s: {:?}",
+                i + 1,
+                ball.hits
+            );
         }
     }
 }

@@ -31,10 +31,15 @@ fn wait_returns_once_every_worker_is_done() {
             .collect();
         group.wait();
         let seen = finished.load(Ordering::SeqCst);
-        workers.into_iter().for_each(|w| w.join().expect("no panic"));
+        workers
+            .into_iter()
+            .for_each(|w| w.join().expect("no panic"));
         seen
     });
-    assert_eq!(finished, 5, "wait returned before every worker had called done");
+    assert_eq!(
+        finished, 5,
+        "wait returned before every worker had called done"
+    );
 }
 
 #[test]
@@ -58,7 +63,9 @@ fn every_waiter_is_released_every_time() {
                 let group = group.clone();
                 thread::spawn(move || group.done());
             }
-            waiters.into_iter().for_each(|w| w.join().expect("no panic"));
+            waiters
+                .into_iter()
+                .for_each(|w| w.join().expect("no panic"));
         }
     });
 }
@@ -93,7 +100,9 @@ fn cpu_time() -> Option<Duration> {
         .split_whitespace()
         .filter_map(|f| f.parse().ok())
         .collect();
-    Some(Duration::from_millis((fields.get(10)? + fields.get(11)?) * 10))
+    Some(Duration::from_millis(
+        (fields.get(10)? + fields.get(11)?) * 10,
+    ))
 }
 
 #[test]

@@ -52,7 +52,10 @@ fn the_workers_share_the_jobs() {
         "at most {most} job ran at a time: the jobs did not run on 4 workers"
     );
     // One after another, 8 jobs of 100 ms take 800 ms; on 4 workers, about 200 ms.
-    assert!(took < Duration::from_millis(500), "8 jobs on 4 workers took {took:?}");
+    assert!(
+        took < Duration::from_millis(500),
+        "8 jobs on 4 workers took {took:?}"
+    );
 }
 
 #[test]

@@ -1,15 +1,711 @@
-//! `cargo xtask lab`: the course labs. (Placeholder until issue 7 lands.)
+//! `cargo xtask lab`: the course labs in `labs/` — list them, hint, check a student's work, show a
+//! solution, reset a starter, grade them all.
+//!
+//! `labs/` is a cargo workspace of its own (its starters fail their tests on purpose). Each lab's
+//! tests are a test target built against `exercises/<lab>.rs`, or against `solutions/<lab>.rs`
+//! with the `solutions` feature. Tests are built once by cargo and their binaries run directly,
+//! one test at a time (`--test-threads=1`: several labs measure time or count threads) and under
+//! a watchdog, so no lab can hang the checker.
 
+mod info;
+mod pristine;
+
+use crate::cargo::{cargo, root, status};
 use crate::{Error, Result};
+use info::Lab;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const USAGE: &str = "\
+usage: cargo xtask lab <command>
+
+  list                the labs, in order, with their status (pending or done)
+  hint <lab>          a hint for a lab
+  check [<lab>]       build a lab and run its tests (no lab: the next pending one)
+  run <lab>           run the exercise's main, to experiment
+  solution <lab>      print the reference solution
+  reset <lab>         restore the starter (your version is backed up first)
+  grade [--json]      check every lab and print the score (--json: one JSON object)";
+
+/// How long one lab's tests may run before the checker stops them. Each test has its own
+/// deadline, far shorter; this only guards against code that defeats them.
+const WATCHDOG: Duration = Duration::from_secs(120);
 
 /// Runs the command.
-pub fn run(_args: &[String]) -> Result {
-    Err(Error::Failed(
-        "`cargo xtask lab` is not built yet (issue 7)".into(),
-    ))
+pub fn run(args: &[String]) -> Result {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let labs = load()?;
+    match args[..] {
+        [] | ["help" | "-h" | "--help"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        ["list"] => list(&labs),
+        ["hint", name] => {
+            let lab = find(&labs, name)?;
+            println!("hint for {} ({}):\n{}", lab.name, lab.section, lab.hint);
+            Ok(())
+        }
+        ["check"] => match next_pending(&labs) {
+            Some(lab) => check(&labs, lab),
+            None => {
+                println!("every lab is done: `cargo xtask lab grade` to confirm");
+                Ok(())
+            }
+        },
+        ["check", name] => check(&labs, find(&labs, name)?),
+        ["run", name] => {
+            let lab = find(&labs, name)?;
+            status(lab_cargo("run").args(["--example", &lab.name]))
+        }
+        ["solution", name] => {
+            let lab = find(&labs, name)?;
+            print!(
+                "{}",
+                read(
+                    &labs_dir()
+                        .join("solutions")
+                        .join(format!("{}.rs", lab.name))
+                )?
+            );
+            Ok(())
+        }
+        ["reset", name] => reset(find(&labs, name)?),
+        ["grade"] => grade(&labs, false),
+        ["grade", "--json"] => grade(&labs, true),
+        [command, ..] if !SUBCOMMANDS.contains(&command) => Err(Error::Usage(
+            chanlab_common::runner::unknown("lab command", command, "cargo xtask lab", SUBCOMMANDS),
+        )),
+        _ => Err(Error::Usage(USAGE.into())),
+    }
 }
 
-/// The part of `cargo xtask test` this command owns.
+const SUBCOMMANDS: &[&str] = &["list", "hint", "check", "run", "solution", "reset", "grade"];
+
+/// The part of `cargo xtask test` this command owns: the labs are consistent and untouched,
+/// every starter compiles and fails its tests, every solution passes, all of it rustfmt- and
+/// clippy-clean.
 pub fn verify() -> Result {
+    let started = Instant::now();
+    eprintln!("==> labs");
+    let labs = load()?;
+    consistent(&labs)?;
+    let drift = pristine::drift(&labs_dir(), &labs);
+    if !drift.is_empty() {
+        return Err(Error::Failed(format!(
+            "these lab files differ from xtask/src/lab/pristine.rs: {}\n\
+             If you changed them on purpose, replace that file's table with:\n{}",
+            drift.join(", "),
+            pristine::table(&labs_dir(), &labs)
+        )));
+    }
+    let mut files: Vec<PathBuf> = vec![labs_dir().join("src/lib.rs")];
+    for lab in &labs {
+        for dir in ["exercises", "solutions", "tests"] {
+            files.push(labs_dir().join(dir).join(format!("{}.rs", lab.name)));
+        }
+    }
+    quiet_stage(
+        "labs: rustfmt",
+        Command::new("rustfmt")
+            .args(["--check", "--edition", "2024"])
+            .args(&files),
+    )?;
+    let deny = ["--", "-D", "warnings"];
+    quiet_stage(
+        "labs: clippy (starters)",
+        lab_cargo("clippy")
+            .args(["--tests", "--examples"])
+            .args(deny),
+    )?;
+    quiet_stage(
+        "labs: clippy (solutions)",
+        lab_cargo("clippy")
+            .args(["--tests", "--features", "solutions"])
+            .args(deny),
+    )?;
+    let mut wrong = Vec::new();
+    for (variant, features) in [
+        ("starter", &[][..]),
+        ("solution", &["--features", "solutions"][..]),
+    ] {
+        let built = build(features, None)?;
+        for lab in &labs {
+            let outcome = match built.get(&lab.name) {
+                Some(binary) => run_tests(binary, true)?.0,
+                None => Outcome::DoesNotCompile,
+            };
+            let expected = if variant == "starter" {
+                Outcome::Failed
+            } else {
+                Outcome::Passed
+            };
+            if outcome != expected {
+                wrong.push(format!("{variant} of {}: {}", lab.name, outcome.describe()));
+            }
+        }
+    }
+    if !wrong.is_empty() {
+        return Err(Error::Failed(format!(
+            "every starter must compile and fail its tests, every solution pass them:\n  {}",
+            wrong.join("\n  ")
+        )));
+    }
+    eprintln!(
+        "labs: {} starters fail and {} solutions pass ({:.0}s)",
+        labs.len(),
+        labs.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
+}
+
+/// What running a lab's tests gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Passed,
+    Failed,
+    DoesNotCompile,
+    TimedOut,
+}
+
+impl Outcome {
+    fn describe(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::DoesNotCompile => "does not compile",
+            Outcome::TimedOut => "timed out",
+        }
+    }
+
+    fn json(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::DoesNotCompile => "does_not_compile",
+            Outcome::TimedOut => "timed_out",
+        }
+    }
+}
+
+fn list(labs: &[Lab]) -> Result {
+    let done = done_labs(labs);
+    let width = labs.iter().map(|l| l.name.len()).max().unwrap_or(0);
+    println!(
+        "  #  {:width$}  section  lesson    difficulty  status",
+        "lab"
+    );
+    for (i, lab) in labs.iter().enumerate() {
+        let state = if done.contains(&lab.name) {
+            "done"
+        } else {
+            "pending"
+        };
+        println!(
+            "{:>3}  {:width$}  {:7}  {:8}  {:10}  {state}",
+            i + 1,
+            lab.name,
+            lab.section,
+            lab.lesson,
+            lab.difficulty
+        );
+    }
+    println!("\n{} of {} done.", done.len(), labs.len());
+    match next_pending(labs) {
+        Some(next) => println!(
+            "next: {0} — edit labs/exercises/{0}.rs, then `cargo xtask lab check {0}`",
+            next.name
+        ),
+        None => println!("all done: `cargo xtask lab grade` to confirm"),
+    }
+    Ok(())
+}
+
+fn check(labs: &[Lab], lab: &Lab) -> Result {
+    println!(
+        "checking {} (course section {}): labs/exercises/{}.rs",
+        lab.name, lab.section, lab.name
+    );
+    let built = build(&[], Some(&lab.name))?;
+    let outcome = match built.get(&lab.name) {
+        Some(binary) => run_tests(binary, false)?.0,
+        None => Outcome::DoesNotCompile,
+    };
+    if outcome == Outcome::Passed {
+        mark_done(lab, true)?;
+        println!("\n✓ {} passes.", lab.name);
+        if let Some(next) = next_pending(labs) {
+            println!("next: {0} — `cargo xtask lab check {0}`", next.name);
+        }
+        return Ok(());
+    }
+    mark_done(lab, false)?;
+    let why = match outcome {
+        Outcome::DoesNotCompile => "does not compile (see the errors above)",
+        Outcome::TimedOut => "was stopped after the checker's watchdog ran out",
+        _ => "fails its tests (see above which, and why)",
+    };
+    println!("\n✗ {} {why}.\n\nhint: {}", lab.name, lab.hint);
+    Err(Error::Status(1))
+}
+
+/// Restores a lab's starter, found in git's history by its pristine hash, after backing up the
+/// student's file.
+fn reset(lab: &Lab) -> Result {
+    let relative = format!("labs/exercises/{}.rs", lab.name);
+    let path = root().join(&relative);
+    let want = pristine::expected(&format!("exercises/{}.rs", lab.name)).ok_or_else(|| {
+        Error::Failed(format!("no pristine starter is recorded for {}", lab.name))
+    })?;
+    let current = std::fs::read(&path).ok();
+    if current.as_deref().map(pristine::hash) == Some(want) {
+        println!("{relative} is already the starter");
+        return Ok(());
+    }
+    let starter = starter_from_git(&relative, want)?;
+    if let Some(current) = current {
+        let backups = labs_dir().join("target/lab-backups");
+        std::fs::create_dir_all(&backups).map_err(|e| failed(&backups, e))?;
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let backup = backups.join(format!("{}-{stamp}.rs", lab.name));
+        std::fs::write(&backup, current).map_err(|e| failed(&backup, e))?;
+        println!("your version is saved in {}", backup.display());
+    }
+    std::fs::write(&path, starter).map_err(|e| failed(&path, e))?;
+    mark_done(lab, false)?;
+    println!("{relative} is the starter again");
+    Ok(())
+}
+
+/// The version of `relative` in git's history whose hash is `want`: HEAD's, else the newest such.
+fn starter_from_git(relative: &str, want: u64) -> Result<Vec<u8>> {
+    let git = |args: &[&str]| -> Option<Vec<u8>> {
+        let out = Command::new("git")
+            .current_dir(root())
+            .args(args)
+            .output()
+            .ok()?;
+        out.status.success().then_some(out.stdout)
+    };
+    let show = |commit: &str| git(&["show", &format!("{commit}:{relative}")]);
+    if let Some(text) = show("HEAD").filter(|t| pristine::hash(t) == want) {
+        return Ok(text);
+    }
+    let log = git(&["log", "--format=%H", "--", relative]).unwrap_or_default();
+    for commit in String::from_utf8_lossy(&log).lines() {
+        if let Some(text) = show(commit).filter(|t| pristine::hash(t) == want) {
+            return Ok(text);
+        }
+    }
+    Err(Error::Failed(format!(
+        "could not find the starter of {relative} in git's history (is this a git checkout?); \
+         nothing was changed"
+    )))
+}
+
+fn grade(labs: &[Lab], json: bool) -> Result {
+    let modified = pristine::modified_tests(&labs_dir(), labs);
+    if !modified.is_empty() {
+        let message = format!(
+            "refusing to grade: these files differ from the course's: {}. Restore them \
+             (e.g. `git checkout -- labs/tests labs/src labs/Cargo.toml`)",
+            modified.join(", ")
+        );
+        if json {
+            let files: Vec<String> = modified.iter().map(|m| json_string(m)).collect();
+            println!(
+                "{{\"error\":{},\"modified\":[{}]}}",
+                json_string(&message),
+                files.join(",")
+            );
+        }
+        return Err(Error::Failed(message));
+    }
+    let built = build(&[], None)?;
+    let mut results = Vec::new();
+    for lab in labs {
+        if !json {
+            eprint!("{:24}", lab.name);
+        }
+        let (outcome, tests) = match built.get(&lab.name) {
+            Some(binary) => run_tests(binary, true)?,
+            None => (Outcome::DoesNotCompile, Tests::default()),
+        };
+        mark_done(lab, outcome == Outcome::Passed)?;
+        if !json {
+            eprintln!("{}", outcome.describe());
+        }
+        results.push((lab, outcome, tests));
+    }
+    let score = results
+        .iter()
+        .filter(|(_, o, _)| *o == Outcome::Passed)
+        .count();
+    if json {
+        let entries: Vec<String> = results
+            .iter()
+            .map(|(lab, outcome, tests)| {
+                let failed: Vec<String> =
+                    tests.failed_names.iter().map(|n| json_string(n)).collect();
+                format!(
+                    "{{\"name\":{},\"section\":{},\"lesson\":{},\"difficulty\":{},\"status\":{},\
+                     \"passed\":{},\"tests_passed\":{},\"tests_failed\":{},\"failed_tests\":[{}]}}",
+                    json_string(&lab.name),
+                    json_string(&lab.section),
+                    json_string(&lab.lesson),
+                    json_string(&lab.difficulty),
+                    json_string(outcome.json()),
+                    *outcome == Outcome::Passed,
+                    tests.passed,
+                    tests.failed,
+                    failed.join(",")
+                )
+            })
+            .collect();
+        println!(
+            "{{\"score\":{score},\"total\":{},\"labs\":[{}]}}",
+            labs.len(),
+            entries.join(",")
+        );
+    } else {
+        println!("score: {score}/{} labs pass", labs.len());
+    }
+    Ok(())
+}
+
+/// Counts from a test binary's summary.
+#[derive(Debug, Default)]
+struct Tests {
+    passed: usize,
+    failed: usize,
+    failed_names: Vec<String>,
+}
+
+/// Runs a lab's test binary, one test at a time, under the watchdog. With `capture`, its output
+/// is read and summarised instead of shown.
+fn run_tests(binary: &Path, capture: bool) -> Result<(Outcome, Tests)> {
+    let mut command = Command::new(binary);
+    command
+        .args(["--test-threads=1"])
+        .current_dir(labs_dir())
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null());
+    if capture {
+        command.stdout(Stdio::piped()).stderr(Stdio::null());
+    }
+    let mut child = command.spawn().map_err(|e| failed(binary, e))?;
+    let reader = child.stdout.take().map(|mut stdout| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stdout.read_to_string(&mut text);
+            text
+        })
+    });
+    let give_up = Instant::now() + WATCHDOG;
+    let exit = loop {
+        if let Some(exit) = child.try_wait().map_err(|e| failed(binary, e))? {
+            break Some(exit);
+        }
+        if Instant::now() >= give_up {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let output = reader
+        .map(|r| r.join().unwrap_or_default())
+        .unwrap_or_default();
+    let tests = summarise(&output);
+    let outcome = match exit {
+        None => Outcome::TimedOut,
+        Some(exit) if exit.success() => Outcome::Passed,
+        Some(_) => Outcome::Failed,
+    };
+    Ok((outcome, tests))
+}
+
+/// Reads libtest's `test <name> ... ok|FAILED` lines.
+fn summarise(output: &str) -> Tests {
+    let mut tests = Tests::default();
+    for line in output.lines() {
+        let Some(rest) = line.strip_prefix("test ") else {
+            continue;
+        };
+        if rest.ends_with(" ... ok") {
+            tests.passed += 1;
+        } else if let Some(name) = rest.strip_suffix(" ... FAILED") {
+            tests.failed += 1;
+            tests
+                .failed_names
+                .push(name.trim_end_matches(" - should panic").to_owned());
+        }
+    }
+    tests
+}
+
+/// Builds the labs' test binaries (one lab's, or all) and returns them by lab. A lab that does
+/// not compile is missing from the map; cargo has printed why.
+fn build(features: &[&str], only: Option<&str>) -> Result<BTreeMap<String, PathBuf>> {
+    let mut command = lab_cargo("build");
+    command
+        .arg("--message-format=json-render-diagnostics")
+        .args(features);
+    match only {
+        Some(name) => command.args(["--test", name]),
+        None => command.args(["--tests", "--keep-going"]),
+    };
+    let output = command
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| Error::Failed(format!("could not start cargo: {e}")))?;
+    let mut binaries = BTreeMap::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        if !line.contains("\"reason\":\"compiler-artifact\"")
+            || !line.contains("\"kind\":[\"test\"]")
+        {
+            continue;
+        }
+        let target = line.find("\"target\":").map_or("", |at| &line[at..]);
+        if let (Some(name), Some(executable)) =
+            (json_field(target, "name"), json_field(line, "executable"))
+        {
+            binaries.insert(name, PathBuf::from(executable));
+        }
+    }
+    Ok(binaries)
+}
+
+/// The first string value of `"key"` in a line of JSON (cargo's messages are one object a line).
+fn json_field(json: &str, key: &str) -> Option<String> {
+    let start = json.find(&format!("\"{key}\":\""))? + key.len() + 4;
+    let mut value = String::new();
+    let mut chars = json[start..].chars();
+    loop {
+        match chars.next()? {
+            '"' => return Some(value),
+            '\\' => match chars.next()? {
+                'n' => value.push('\n'),
+                't' => value.push('\t'),
+                'u' => {
+                    let code: String = chars.by_ref().take(4).collect();
+                    value.push(char::from_u32(u32::from_str_radix(&code, 16).ok()?)?);
+                }
+                other => value.push(other),
+            },
+            c => value.push(c),
+        }
+    }
+}
+
+/// `text` as a JSON string.
+fn json_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Every listed lab has its three files and its example; no file is unlisted; starters mark
+/// their work with TODO and solutions have none left.
+fn consistent(labs: &[Lab]) -> Result {
+    let dir = labs_dir();
+    let manifest = read(&dir.join("Cargo.toml"))?;
+    let mut problems = Vec::new();
+    for sub in ["exercises", "solutions", "tests"] {
+        let entries = std::fs::read_dir(dir.join(sub)).map_err(|e| failed(&dir.join(sub), e))?;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(".rs").unwrap_or(&name);
+            if !labs.iter().any(|l| l.name == stem) {
+                problems.push(format!("labs/{sub}/{name} is not in labs/info.toml"));
+            }
+        }
+    }
+    for lab in labs {
+        for sub in ["exercises", "solutions", "tests"] {
+            let path = dir.join(sub).join(format!("{}.rs", lab.name));
+            match std::fs::read_to_string(&path) {
+                Err(_) => problems.push(format!("labs/{sub}/{}.rs is missing", lab.name)),
+                Ok(text) if sub == "exercises" && !text.contains("TODO") => problems.push(format!(
+                    "labs/{sub}/{}.rs marks no work with TODO",
+                    lab.name
+                )),
+                Ok(text) if sub == "solutions" && text.contains("TODO") => {
+                    problems.push(format!("labs/{sub}/{}.rs still has a TODO", lab.name))
+                }
+                Ok(_) => {}
+            }
+        }
+        if !manifest.contains(&format!("path = \"exercises/{}.rs\"", lab.name)) {
+            problems.push(format!(
+                "labs/Cargo.toml has no [[example]] for {}",
+                lab.name
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Failed(format!(
+            "the labs are inconsistent:\n  {}",
+            problems.join("\n  ")
+        )))
+    }
+}
+
+/// `cargo <subcommand>` on the labs' workspace; the caller adds the arguments.
+fn lab_cargo(subcommand: &str) -> Command {
+    let mut command = cargo([subcommand, "--quiet", "--manifest-path"]);
+    command.arg(labs_dir().join("Cargo.toml"));
+    command
+}
+
+/// Runs `command` with its output hidden unless it fails.
+fn quiet_stage(name: &str, command: &mut Command) -> Result {
+    let output = command.output().map_err(|e| {
+        Error::Failed(format!(
+            "{name}: could not start {:?}: {e}",
+            command.get_program()
+        ))
+    })?;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(Error::Failed(format!(
+        "{name} failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )))
+}
+
+fn labs_dir() -> PathBuf {
+    root().join("labs")
+}
+
+fn load() -> Result<Vec<Lab>> {
+    let path = labs_dir().join("info.toml");
+    info::parse(&read(&path)?).map_err(|e| Error::Failed(format!("{}: {e}", path.display())))
+}
+
+fn find<'a>(labs: &'a [Lab], name: &str) -> Result<&'a Lab> {
+    labs.iter().find(|l| l.name == name).ok_or_else(|| {
+        let names: Vec<&str> = labs.iter().map(|l| l.name.as_str()).collect();
+        Error::Usage(chanlab_common::runner::unknown(
+            "lab",
+            name,
+            "labs/info.toml",
+            &names,
+        ))
+    })
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| failed(path, e))
+}
+
+fn failed(path: &Path, error: std::io::Error) -> Error {
+    Error::Failed(format!("{}: {error}", path.display()))
+}
+
+/// Where `check` and `grade` remember which labs passed, with a hash of the files that passed:
+/// an edit after a pass makes the lab pending again.
+fn status_file() -> PathBuf {
+    labs_dir().join("target/lab-status")
+}
+
+/// The hash of what a lab's status depends on: the student's file and the lab's tests.
+fn fingerprint(lab: &Lab) -> Option<u64> {
+    let dir = labs_dir();
+    let mut both = std::fs::read(dir.join("exercises").join(format!("{}.rs", lab.name))).ok()?;
+    both.extend(std::fs::read(dir.join("tests").join(format!("{}.rs", lab.name))).ok()?);
+    Some(pristine::hash(&both))
+}
+
+fn recorded() -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(status_file()).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| l.split_once(' '))
+        .map(|(name, hash)| (name.to_owned(), hash.to_owned()))
+        .collect()
+}
+
+fn done_labs(labs: &[Lab]) -> Vec<String> {
+    let recorded = recorded();
+    labs.iter()
+        .filter(|lab| {
+            let now = fingerprint(lab).map(|h| format!("{h:016x}"));
+            now.is_some() && recorded.get(&lab.name) == now.as_ref()
+        })
+        .map(|lab| lab.name.clone())
+        .collect()
+}
+
+fn next_pending(labs: &[Lab]) -> Option<&Lab> {
+    let done = done_labs(labs);
+    labs.iter().find(|l| !done.contains(&l.name))
+}
+
+fn mark_done(lab: &Lab, passed: bool) -> Result {
+    let mut recorded = recorded();
+    match fingerprint(lab) {
+        Some(hash) if passed => recorded.insert(lab.name.clone(), format!("{hash:016x}")),
+        _ => recorded.remove(&lab.name),
+    };
+    let path = status_file();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
+    }
+    let text: String = recorded
+        .iter()
+        .map(|(name, hash)| format!("{name} {hash}\n"))
+        .collect();
+    std::fs::write(&path, text).map_err(|e| failed(&path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_fields_are_read_with_their_escapes() {
+        let line = r#"{"reason":"compiler-artifact","target":{"kind":["test"],"name":"ping_pong"},"executable":"C:\\labs\\t \"x\"\u00e9"}"#;
+        assert_eq!(json_field(line, "name").as_deref(), Some("ping_pong"));
+        assert_eq!(
+            json_field(line, "executable").as_deref(),
+            Some("C:\\labs\\t \"x\"é")
+        );
+        assert_eq!(json_field(line, "missing"), None);
+    }
+
+    #[test]
+    fn json_strings_escape_what_they_must() {
+        assert_eq!(json_string("a \"b\"\\\n\u{1}"), r#""a \"b\"\\\n\u0001""#);
+    }
+
+    #[test]
+    fn test_lines_are_counted() {
+        let output = "running 3 tests\ntest a ... ok\ntest b ... FAILED\n\
+                      test c - should panic ... FAILED\ntest result: FAILED.";
+        let tests = summarise(output);
+        assert_eq!((tests.passed, tests.failed), (1, 2));
+        assert_eq!(tests.failed_names, ["b", "c"]);
+    }
 }
