@@ -66,40 +66,35 @@ pub fn read_head_response(stream: &mut TcpStream) -> Raw {
 }
 
 fn read(stream: &mut TcpStream, with_body: bool) -> Raw {
-    let mut buf = Vec::new();
-    let mut chunk = [0; 4096];
-    loop {
-        let mut headers = [httparse::EMPTY_HEADER; 32];
-        let mut res = httparse::Response::new(&mut headers);
-        if let httparse::Status::Complete(len) = res.parse(&buf).expect("a valid response") {
-            let headers: Vec<(String, String)> = res
-                .headers
-                .iter()
-                .map(|h| {
-                    let value = String::from_utf8_lossy(h.value).into_owned();
-                    (h.name.to_ascii_lowercase(), value)
-                })
-                .collect();
-            let length: usize = headers
-                .iter()
-                .find(|(n, _)| n == "content-length" && with_body)
-                .map_or(0, |(_, v)| v.parse().unwrap());
-            let status = res.code.unwrap();
-            while buf.len() < len + length {
-                let n = stream.read(&mut chunk).expect("the rest of the body");
-                assert!(n > 0, "connection closed inside a body");
-                buf.extend_from_slice(&chunk[..n]);
-            }
-            let body = String::from_utf8_lossy(&buf[len..len + length]).into_owned();
-            return Raw {
-                status,
-                headers,
-                body,
-            };
-        }
-        let n = stream.read(&mut chunk).expect("a response");
-        assert!(n > 0, "connection closed before a response: {buf:?}");
-        buf.extend_from_slice(&chunk[..n]);
+    // Byte by byte up to the blank line, so that nothing of a pipelined next answer is taken.
+    let mut head = Vec::new();
+    let mut byte = [0];
+    while !head.ends_with(b"\r\n\r\n") {
+        let n = stream.read(&mut byte).expect("a response");
+        assert!(n > 0, "connection closed before a response: {head:?}");
+        head.push(byte[0]);
+    }
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut res = httparse::Response::new(&mut headers);
+    res.parse(&head).expect("a valid response");
+    let headers: Vec<(String, String)> = res
+        .headers
+        .iter()
+        .map(|h| {
+            let value = String::from_utf8_lossy(h.value).into_owned();
+            (h.name.to_ascii_lowercase(), value)
+        })
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length" && with_body)
+        .map_or(0, |(_, v)| v.parse().unwrap());
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).expect("the whole body");
+    Raw {
+        status: res.code.unwrap(),
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
     }
 }
 
