@@ -1,13 +1,17 @@
 //! `cargo xtask docs [--open | --serve | --check] [--book <dir>]`: the course book in `docs/`.
 //!
-//! The book's Rust code is `{{#include}}`d from files cargo compiles, and the output it shows
-//! (timelines, measured figures) is captured from the steps when the book is built: an include
-//! of `generated/<lesson>/<step>.txt` runs `cargo xtask run <lesson> <step>`, and
-//! `generated/<lesson>/<step>.timeline.txt` adds `--timeline`. Nothing is pasted, so nothing can
-//! drift.
+//! The book's Rust code is `{{#include}}`d from files cargo compiles, and what else it shows is
+//! generated when the book is built, into `src/generated/`:
+//!
+//! - `generated/<lesson>/<step>.txt` is what `cargo xtask run <lesson> <step>` prints, and
+//!   `generated/<lesson>/<step>.timeline.txt` the same with `--timeline` (timelines, figures);
+//! - `generated/labs/<lesson>.md` is a table of the lesson's labs, from `labs/info.toml`.
+//!
+//! Nothing is pasted, so nothing can drift.
 //!
 //! [`check`] (part of `cargo xtask test`, no mdBook needed) fails when an include does not resolve
-//! (a missing file, anchor or line, or a capture of a step that does not exist), when Rust code
+//! (a missing file, anchor or line, or generated output of a step or lesson that does not exist),
+//! when Rust code
 //! is pasted instead of included, or when a lesson or one of its steps has no page. A lesson whose
 //! chapter is still to be written is declared in `SUMMARY.md` as a draft chapter naming it in
 //! backticks, such as ``- [Mutexes and wait groups: `sync` (5.6)]()``.
@@ -33,6 +37,9 @@ const GENERATED: &str = "generated";
 
 /// How the file name of a capture ends when the step runs with `--timeline`.
 const TIMELINE_SUFFIX: &str = ".timeline";
+
+/// The directory under `generated/` that holds the lessons' lab tables.
+const LABS: &str = "labs";
 
 /// Runs the command.
 pub fn run(args: &[String]) -> Result {
@@ -213,7 +220,7 @@ fn problems(
             report.problems.push(format!("{name}: {problem}"));
         }
         for include in includes(&text) {
-            match resolve(&src, dir, &include, &mut steps) {
+            match resolve(&src, dir, &include, lessons, &mut steps) {
                 Ok(Some(capture)) => {
                     if !report.captures.contains(&capture) {
                         report.captures.push(capture);
@@ -282,19 +289,27 @@ fn resolve(
     src: &Path,
     dir: &Path,
     include: &Include,
+    lessons: &[&str],
     steps: &mut impl FnMut(&str) -> std::result::Result<Vec<String>, String>,
 ) -> std::result::Result<Option<Capture>, String> {
     let path = normalize(&dir.join(&include.path));
     if let Ok(generated) = path.strip_prefix(normalize(&src.join(GENERATED))) {
         let capture = Capture::parse(generated)?;
-        let steps = steps(&capture.lesson)?;
-        if !steps.contains(&capture.step) {
+        let lesson = capture.lesson();
+        if !lessons.contains(&lesson) {
             return Err(format!(
-                "lesson {} has no step {} (steps: {})",
-                capture.lesson,
-                capture.step,
-                steps.join(", ")
+                "there is no lesson {lesson} (lessons: {})",
+                lessons.join(", ")
             ));
+        }
+        if let Capture::Step { step, .. } = &capture {
+            let steps = steps(lesson)?;
+            if !steps.contains(step) {
+                return Err(format!(
+                    "lesson {lesson} has no step {step} (steps: {})",
+                    steps.join(", ")
+                ));
+            }
         }
         return Ok(Some(capture));
     }
@@ -433,12 +448,17 @@ fn summary_entries(summary: &str) -> Vec<(String, String)> {
     entries
 }
 
-/// Step output a page includes from `generated/<lesson>/<step>[.timeline].txt`.
+/// What a page includes from `generated/`, made when the book is built.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Capture {
-    lesson: String,
-    step: String,
-    timeline: bool,
+enum Capture {
+    /// `<lesson>/<step>[.timeline].txt`: what the step prints, with `--timeline` or without.
+    Step {
+        lesson: String,
+        step: String,
+        timeline: bool,
+    },
+    /// `labs/<lesson>.md`: the lesson's labs, as a Markdown table.
+    Labs { lesson: String },
 }
 
 impl Capture {
@@ -446,67 +466,168 @@ impl Capture {
     fn parse(path: &Path) -> std::result::Result<Capture, String> {
         let bad = || {
             format!(
-                "{GENERATED}/{} is not <lesson>/<step>.txt or <lesson>/<step>{TIMELINE_SUFFIX}.txt",
+                "{GENERATED}/{} is not <lesson>/<step>.txt, <lesson>/<step>{TIMELINE_SUFFIX}.txt \
+                 or {LABS}/<lesson>.md",
                 path.display()
             )
         };
         let parts: Vec<&str> = path.iter().filter_map(|p| p.to_str()).collect();
-        let [lesson, file] = parts[..] else {
+        let [dir, file] = parts[..] else {
             return Err(bad());
         };
+        if dir == LABS {
+            let lesson = file.strip_suffix(".md").ok_or_else(bad)?;
+            return Ok(Capture::Labs {
+                lesson: lesson.to_owned(),
+            });
+        }
         let stem = file.strip_suffix(".txt").ok_or_else(bad)?;
         let (step, timeline) = match stem.strip_suffix(TIMELINE_SUFFIX) {
             Some(step) => (step, true),
             None => (stem, false),
         };
-        Ok(Capture {
-            lesson: lesson.to_owned(),
+        Ok(Capture::Step {
+            lesson: dir.to_owned(),
             step: step.to_owned(),
             timeline,
         })
     }
 
-    /// Where the capture is written, relative to the book's `src/`.
-    fn file(&self) -> PathBuf {
-        let suffix = if self.timeline { TIMELINE_SUFFIX } else { "" };
-        Path::new(GENERATED)
-            .join(&self.lesson)
-            .join(format!("{}{suffix}.txt", self.step))
+    /// The lesson it is about.
+    fn lesson(&self) -> &str {
+        match self {
+            Capture::Step { lesson, .. } | Capture::Labs { lesson } => lesson,
+        }
     }
 
-    /// Runs the step as a reader would (`cargo xtask run <lesson> <step>`, at real pace) and
-    /// writes what it printed.
+    /// Where the capture is written, relative to the book's `src/`.
+    fn file(&self) -> PathBuf {
+        match self {
+            Capture::Step {
+                lesson,
+                step,
+                timeline,
+            } => {
+                let suffix = if *timeline { TIMELINE_SUFFIX } else { "" };
+                Path::new(GENERATED)
+                    .join(lesson)
+                    .join(format!("{step}{suffix}.txt"))
+            }
+            Capture::Labs { lesson } => {
+                Path::new(GENERATED).join(LABS).join(format!("{lesson}.md"))
+            }
+        }
+    }
+
+    /// Makes the capture and writes it into the book.
     fn generate(&self, book: &Path) -> Result {
-        eprintln!(
-            "capturing {} {}{}",
-            self.lesson,
-            self.step,
-            if self.timeline { " --timeline" } else { "" }
-        );
-        let mut command = cargo(["run", "--quiet", "--package"]);
-        command
-            .arg(format!("chanlab-{}", self.lesson))
-            .args(["--", &self.step]);
-        if self.timeline {
-            command.arg("--timeline");
-        }
-        let output = command
-            .output()
-            .map_err(|e| Error::Failed(format!("could not run cargo: {e}")))?;
-        if !output.status.success() {
-            return Err(Error::Failed(format!(
-                "{} {} failed:\n{}",
-                self.lesson,
-                self.step,
-                String::from_utf8_lossy(&output.stderr)
-            )));
-        }
+        let text = match self {
+            Capture::Step {
+                lesson,
+                step,
+                timeline,
+            } => step_output(lesson, step, *timeline)?,
+            Capture::Labs { lesson } => {
+                // No labs file yet means no labs yet, not an error.
+                let info = fs::read_to_string(root().join("labs").join("info.toml"));
+                labs_table(&info.unwrap_or_default(), lesson)
+            }
+        };
         let path = book.join("src").join(self.file());
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
         }
-        fs::write(&path, &output.stdout).map_err(|e| failed(&path, e))
+        fs::write(&path, text).map_err(|e| failed(&path, e))
     }
+}
+
+/// Runs a step as a reader would (`cargo xtask run <lesson> <step>`, at real pace) and returns
+/// what it printed.
+fn step_output(lesson: &str, step: &str, timeline: bool) -> Result<String> {
+    let flag = if timeline { " --timeline" } else { "" };
+    eprintln!("capturing {lesson} {step}{flag}");
+    let mut command = cargo(["run", "--quiet", "--package"]);
+    command.arg(format!("chanlab-{lesson}")).args(["--", step]);
+    if timeline {
+        command.arg("--timeline");
+    }
+    let output = command
+        .output()
+        .map_err(|e| Error::Failed(format!("could not run cargo: {e}")))?;
+    if !output.status.success() {
+        return Err(Error::Failed(format!(
+            "{lesson} {step}{flag} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// One lab of `labs/info.toml`: the fields the book shows.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Lab {
+    name: String,
+    lesson: String,
+    section: String,
+    difficulty: String,
+}
+
+/// The labs in `labs/info.toml`, in order. The file is a list of `[[lab]]` tables of strings;
+/// this reads the one-line ones and skips multi-line strings (the hints), which is all the book
+/// needs and keeps xtask free of a TOML parser.
+fn parse_labs(info: &str) -> Vec<Lab> {
+    const LONG: &str = "\"\"\"";
+    let mut labs: Vec<Lab> = Vec::new();
+    let mut in_long_string = false;
+    for line in info.lines() {
+        let line = line.trim();
+        if in_long_string {
+            in_long_string = !line.contains(LONG);
+            continue;
+        }
+        if line == "[[lab]]" {
+            labs.push(Lab::default());
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let value = value.trim();
+        if let Some(rest) = value.strip_prefix(LONG) {
+            in_long_string = !rest.contains(LONG);
+            continue;
+        }
+        let Some(lab) = labs.last_mut() else { continue };
+        let value = value.trim_matches('"').to_owned();
+        match key.trim() {
+            "name" => lab.name = value,
+            "lesson" => lab.lesson = value,
+            "section" => lab.section = value,
+            "difficulty" => lab.difficulty = value,
+            _ => {}
+        }
+    }
+    labs
+}
+
+/// A Markdown table of `lesson`'s labs in `info` (the text of `labs/info.toml`).
+fn labs_table(info: &str, lesson: &str) -> String {
+    let labs: Vec<Lab> = parse_labs(info)
+        .into_iter()
+        .filter(|lab| lab.lesson == lesson)
+        .collect();
+    if labs.is_empty() {
+        return "*No labs for this lesson yet: `cargo xtask lab list` shows them all.*\n"
+            .to_owned();
+    }
+    let mut table = "| lab | section | difficulty | start with |\n|---|---|---|---|\n".to_owned();
+    for lab in labs {
+        table += &format!(
+            "| `{}` | {} | {} | `cargo xtask lab check {}` |\n",
+            lab.name, lab.section, lab.difficulty, lab.name
+        );
+    }
+    table
 }
 
 /// A lesson's steps, from its binary's `--list`.
@@ -701,16 +822,41 @@ fn main() {
 
     #[test]
     fn captures_are_named_by_lesson_and_step() {
-        let c = Capture::parse(Path::new("select/basic.timeline.txt")).unwrap();
-        assert_eq!(
-            (c.lesson.as_str(), c.step.as_str(), c.timeline),
-            ("select", "basic", true)
-        );
-        assert_eq!(c.file(), Path::new("generated/select/basic.timeline.txt"));
-        let c = Capture::parse(Path::new("channels/goroutines.txt")).unwrap();
-        assert!(!c.timeline);
-        assert!(Capture::parse(Path::new("basic.txt")).is_err());
-        assert!(Capture::parse(Path::new("select/basic.md")).is_err());
+        for (path, capture) in [
+            (
+                "select/basic.timeline.txt",
+                Capture::Step {
+                    lesson: "select".into(),
+                    step: "basic".into(),
+                    timeline: true,
+                },
+            ),
+            (
+                "channels/goroutines.txt",
+                Capture::Step {
+                    lesson: "channels".into(),
+                    step: "goroutines".into(),
+                    timeline: false,
+                },
+            ),
+            (
+                "labs/select.md",
+                Capture::Labs {
+                    lesson: "select".into(),
+                },
+            ),
+        ] {
+            assert_eq!(Capture::parse(Path::new(path)), Ok(capture.clone()));
+            assert_eq!(capture.file(), Path::new("generated").join(path));
+        }
+        for bad in [
+            "basic.txt",
+            "select/basic.md",
+            "labs/select.txt",
+            "a/b/c.txt",
+        ] {
+            assert!(Capture::parse(Path::new(bad)).is_err(), "{bad}");
+        }
     }
 
     #[test]
@@ -718,6 +864,48 @@ fn main() {
         let list =
             "select: wait on several channels\n  basic     5.5  two producers\n  nil  5.5  x\n";
         assert_eq!(parse_list(list), ["basic", "nil"]);
+    }
+
+    #[test]
+    fn labs_are_read_from_info_toml() {
+        let info = r#"# The labs.
+
+[[lab]]
+name = "collect"
+lesson = "channels"
+section = "5.2"
+difficulty = "easy"
+hint = """
+A hint with name = "not this" inside.
+lesson = "select"
+"""
+
+[[lab]]
+name = "first_response"
+lesson = "select"
+section = "5.5"
+hint = """one line"""
+difficulty = "medium"
+"#;
+        let labs = parse_labs(info);
+        assert_eq!(labs.len(), 2);
+        assert_eq!(
+            labs[1],
+            Lab {
+                name: "first_response".into(),
+                lesson: "select".into(),
+                section: "5.5".into(),
+                difficulty: "medium".into()
+            }
+        );
+        let table = labs_table(info, "channels");
+        assert!(
+            table.ends_with("| `collect` | 5.2 | easy | `cargo xtask lab check collect` |\n"),
+            "{table}"
+        );
+        assert_eq!(table.lines().count(), 3, "{table}");
+        assert!(labs_table(info, "sync").contains("No labs for this lesson yet"));
+        assert!(labs_table("", "sync").contains("No labs"));
     }
 
     /// A book in a fresh temporary directory, removed when dropped.
@@ -768,7 +956,9 @@ fn main() {
                 ),
                 (
                     "src/alpha/index.md",
-                    "{{#include ../generated/alpha/three.txt}}\n",
+                    "{{#include ../generated/alpha/three.txt}}\n\
+                     {{#include ../generated/labs/alpha.md}}\n\
+                     {{#include ../generated/labs/delta.md}}\n",
                 ),
                 (
                     "src/alpha/one.md",
@@ -787,18 +977,24 @@ fn main() {
             "alpha/index.md: {{#include ../generated/alpha/three.txt}}: lesson alpha has no step three",
             "no `ANCHOR: nope`",
             "missing.rs",
+            "there is no lesson delta",
         ] {
             assert!(all.contains(expected), "{expected:?} not in:\n{all}");
         }
-        assert_eq!(report.problems.len(), 6, "{all}");
+        assert_eq!(report.problems.len(), 7, "{all}");
         assert_eq!(report.pending, ["beta"]);
         assert_eq!(
             report.captures,
-            [Capture {
-                lesson: "alpha".into(),
-                step: "two".into(),
-                timeline: true
-            }]
+            [
+                Capture::Labs {
+                    lesson: "alpha".into()
+                },
+                Capture::Step {
+                    lesson: "alpha".into(),
+                    step: "two".into(),
+                    timeline: true
+                },
+            ]
         );
     }
 
