@@ -12,7 +12,7 @@ use crate::{Error, Result};
 use std::process::Command;
 
 /// The packages whose library unit tests are loom models under `--cfg loom`.
-const PACKAGES: &[&str] = &["chanlab-sync"];
+const PACKAGES: &[&str] = &["chanlab-sync", "chanlab-patterns"];
 
 /// Preemptions per run for `cargo xtask loom`.
 const FULL_PREEMPTIONS: &str = "3";
