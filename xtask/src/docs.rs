@@ -1,4 +1,4 @@
-//! `cargo xtask docs [--open | --serve | --check] [--book <dir>]`: the course book in `docs/`.
+//! `cargo xtask docs [--open] [--serve] [--check] [--book <dir>]`: the course book in `docs/`.
 //!
 //! The book's Rust code is `{{#include}}`d from files cargo compiles, and what else it shows is
 //! generated when the book is built, into `src/generated/`:
@@ -11,10 +11,9 @@
 //!
 //! [`check`] (part of `cargo xtask test`, no mdBook needed) fails when an include does not resolve
 //! (a missing file, anchor or line, or generated output of a step or lesson that does not exist),
-//! when Rust code
-//! is pasted instead of included, or when a lesson or one of its steps has no page. A lesson whose
-//! chapter is still to be written is declared in `SUMMARY.md` as a draft chapter naming it in
-//! backticks, such as ``- [Mutexes and wait groups: `sync` (5.6)]()``.
+//! when Rust code is pasted instead of included, or when a lesson or one of its steps has no
+//! page. A lesson whose chapter is still to be written is declared in `SUMMARY.md` as a draft
+//! chapter naming it in backticks, such as ``- [Mutexes and wait groups: `sync` (5.6)]()``.
 
 use crate::cargo::{cargo, lessons, root};
 use crate::{Error, Result};
@@ -23,12 +22,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const USAGE: &str = "usage: cargo xtask docs [--open | --serve | --check] [--book <dir>]
+const USAGE: &str = "usage: cargo xtask docs [--open] [--serve] [--check] [--book <dir>]
 
-  (nothing)     check the book, capture the steps' output it shows, and build it with mdBook
+  (nothing)     check the book, generate the step output it shows, and build it with mdBook
                 (installed with `cargo install mdbook --locked` if missing)
-  --open        build, then open it in a browser
-  --serve       build, serve it on http://localhost:3000 and rebuild on changes
+  --open        then open it in a browser
+  --serve       serve it on http://localhost:3000 instead, rebuilding on changes
   --check       only check it: includes resolve, every lesson and step has a page
   --book <dir>  the book to work on (default: docs/ in the workspace)";
 
@@ -43,14 +42,14 @@ const LABS: &str = "labs";
 
 /// Runs the command.
 pub fn run(args: &[String]) -> Result {
-    let mut mode = Mode::Build;
+    let (mut open, mut serve, mut check_only) = (false, false, false);
     let mut book = root().join("docs");
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--open" => mode = Mode::Open,
-            "--serve" => mode = Mode::Serve,
-            "--check" => mode = Mode::Check,
+            "--open" => open = true,
+            "--serve" => serve = true,
+            "--check" => check_only = true,
             "--book" => {
                 let dir = args
                     .next()
@@ -69,21 +68,19 @@ pub fn run(args: &[String]) -> Result {
         }
     }
     let captures = verify(&book)?;
-    if mode == Mode::Check {
+    if check_only {
         return Ok(());
     }
     for capture in &captures {
         capture.generate(&book)?;
     }
-    let mdbook = mdbook()?;
-    let mut command = Command::new(mdbook);
-    match mode {
-        Mode::Serve => command.args(["serve", "--open"]),
-        Mode::Open => command.args(["build", "--open"]),
-        _ => command.arg("build"),
-    };
+    let mut command = Command::new(mdbook()?);
+    command.arg(if serve { "serve" } else { "build" });
+    if open {
+        command.arg("--open");
+    }
     crate::cargo::status(command.arg(&book))?;
-    if mode == Mode::Build {
+    if !serve {
         let index = normalize(&book.join(BUILD_DIR).join("index.html"));
         println!("the book is at {}", index.display());
     }
@@ -94,14 +91,6 @@ pub fn run(args: &[String]) -> Result {
 pub fn check() -> Result {
     eprintln!("==> docs");
     verify(&root().join("docs")).map(drop)
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Mode {
-    Build,
-    Open,
-    Serve,
-    Check,
 }
 
 /// Where `book.toml` sends the built book, relative to the book: `target/book`.
@@ -144,7 +133,7 @@ struct Report {
     problems: Vec<String>,
     /// Lessons whose chapters are declared drafts.
     pending: Vec<String>,
-    /// Step output the book includes, to capture before building.
+    /// What the book includes from `generated/`, to make before building it.
     captures: Vec<Capture>,
 }
 
