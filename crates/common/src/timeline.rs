@@ -53,9 +53,6 @@ pub const SPILL: usize = 2;
 /// Lane names longer than this are cut, so the chart keeps its width.
 const MAX_NAME: usize = 16;
 
-/// The narrowest chart area drawn, whatever width is asked for.
-const MIN_CHART: usize = 20;
-
 /// Draws `events` as a swimlane chart no wider than `width` columns (at least 60), followed by a
 /// legend with one line per event.
 ///
@@ -73,8 +70,8 @@ pub fn render(events: &[Event], width: usize) -> String {
         .max()
         .unwrap_or(0)
         .min(MAX_NAME);
-    // `<name> |<chart>|`
-    let chart_width = width.saturating_sub(name_width + 3).max(MIN_CHART);
+    // `<name> |<chart>|`, at least 41 columns of chart since names are cut to 16.
+    let chart_width = width - name_width - 3;
     // Instants map onto the first `time_width` columns; the rest is room to spill into.
     let time_width = chart_width - SPILL;
     let end = events.iter().map(|e| e.at).max().unwrap_or_default();
