@@ -63,18 +63,10 @@ pub struct WaitGroup {
 }
 
 struct Inner {
-    state: Mutex<State>,
+    /// Tasks added and not yet done.
+    count: Mutex<usize>,
     /// Notified each time the counter comes down to zero.
     zero: Condvar,
-}
-
-struct State {
-    /// Tasks added and not yet done.
-    count: usize,
-    /// How many times the counter has come down to zero. A waiter returns once this moves on,
-    /// even if the counter has gone up again before it runs: like Go's `Wait`, it waits for the
-    /// counter to reach zero, not to be zero whenever it happens to look.
-    zeros: u64,
 }
 
 impl WaitGroup {
@@ -82,21 +74,21 @@ impl WaitGroup {
     pub fn new() -> WaitGroup {
         WaitGroup {
             inner: Arc::new(Inner {
-                state: Mutex::new(State { count: 0, zeros: 0 }),
+                count: Mutex::new(0),
                 zero: Condvar::new(),
             }),
         }
     }
 
     /// Adds `n` tasks to the counter. Call it before starting the tasks, not inside them, or
-    /// `wait` may see zero before they have begun.
+    /// `wait` may see zero before they have begun. As in Go, to reuse a group for a next round,
+    /// add to it only after the waits of the last round have returned.
     ///
     /// # Panics
     /// If the counter would overflow `usize`.
     pub fn add(&self, n: usize) {
-        let mut state = self.inner.state.lock();
-        state.count = state
-            .count
+        let mut count = self.inner.count.lock();
+        *count = count
             .checked_add(n)
             .expect("sync: WaitGroup counter overflow");
     }
@@ -107,25 +99,23 @@ impl WaitGroup {
     /// With "sync: negative WaitGroup counter" when the counter is already zero: more `done`s than
     /// `add`s is a bug, and Go panics the same way.
     pub fn done(&self) {
-        let mut state = self.inner.state.lock();
-        let Some(count) = state.count.checked_sub(1) else {
-            drop(state);
+        let mut count = self.inner.count.lock();
+        let Some(left) = count.checked_sub(1) else {
+            drop(count);
             panic!("sync: negative WaitGroup counter");
         };
-        state.count = count;
-        if count == 0 {
-            state.zeros = state.zeros.wrapping_add(1);
+        *count = left;
+        if left == 0 {
             self.inner.zero.notify_all();
         }
     }
 
     /// Blocks until the counter comes down to zero; returns at once if it is zero.
     pub fn wait(&self) {
-        let mut state = self.inner.state.lock();
-        let zeros = state.zeros;
+        let mut count = self.inner.count.lock();
         // A loop, not an `if`: a condition variable may wake a thread for no reason.
-        while state.count > 0 && state.zeros == zeros {
-            state = self.inner.zero.wait(state);
+        while *count > 0 {
+            count = self.inner.zero.wait(count);
         }
     }
 
@@ -178,7 +168,7 @@ impl std::panic::UnwindSafe for WaitGroup {}
 
 impl fmt::Debug for WaitGroup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.inner.state.lock().count;
+        let count = *self.inner.count.lock();
         f.debug_struct("WaitGroup").field("count", &count).finish()
     }
 }
@@ -245,9 +235,10 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     cx.say("crossbeam: every clone dropped");
     // ANCHOR_END: crossbeam
     cx.say(
-        "prefer crossbeam's when each task owns a clone: it cannot go negative or be forgotten; \
-         prefer this WaitGroup for a count known apart from the tasks (add(n) up front, done() \
-         from a callback), for waiting from several threads, and for code ported from Go",
+        "prefer crossbeam's when each task can own a clone: its done() cannot be forgotten or \
+         doubled; prefer this WaitGroup when the count lives apart from the tasks (add(n) up \
+         front, done() wherever the work ends), to wait again for a next round (crossbeam's wait \
+         consumes the group), and when porting Go",
     );
     Ok(())
 }
