@@ -321,7 +321,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         )),
     }
     // ANCHOR_END: timeout
-    let _ = worker.join();
+    let _ = worker.join(); // a second later: its send lands in the buffer, and it exits
 
     // ANCHOR: cancel
     let (ctx, cancel) = Context::with_cancel(&background);
