@@ -24,7 +24,7 @@ commands:
   loom                                   model-check the concurrency primitives with loom
   lab <list|hint|check|solution|reset|grade> [<lab>]
                                          the course labs
-  docs [--open|--serve]                  build the book
+  docs [--open] [--serve] [--check]      build the book; --check only checks it
   bench [<case>...] [--quick] [--json]   Rust and Go side by side
   soak                                   the full hardening suite (long)";
 

@@ -12,6 +12,7 @@
 use crate::{Cx, Transcript};
 use parking_lot::{Mutex, RwLock};
 use std::cell::Cell;
+use std::sync::Arc;
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -90,14 +91,27 @@ pub fn run_step_with_args(
     pace: f64,
     args: &[&str],
 ) -> Transcript {
-    let cx = Cx::capture(pace).with_args(args.iter().copied());
-    let step_cx = cx.clone();
-    let outcome = no_threads_left(STEP_DEADLINE, move || run(&step_cx));
-    let transcript = cx.transcript();
-    if let Err(error) = outcome {
-        panic!("step failed: {error:#}\ntranscript:\n{transcript}");
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    // The context is made inside, once the gate is taken, so the step's clock starts with the
+    // step; the slot keeps it reachable to show what the step said if it hangs or panics.
+    let slot: Arc<Mutex<Option<Cx>>> = Arc::default();
+    let step_slot = slot.clone();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        no_threads_left(STEP_DEADLINE, move || {
+            let cx = Cx::capture(pace).with_args(args);
+            *step_slot.lock() = Some(cx.clone());
+            run(&cx)
+        })
+    }));
+    let transcript = slot.lock().as_ref().map(Cx::transcript).unwrap_or_default();
+    match outcome {
+        Ok(Ok(())) => transcript,
+        Ok(Err(error)) => panic!("step failed: {error:#}\ntranscript:\n{transcript}"),
+        Err(panic) => {
+            eprintln!("the step said, before it failed:\n{transcript}");
+            std::panic::resume_unwind(panic)
+        }
     }
-    transcript
 }
 
 /// The number of threads in this process, where the system says (`/proc` on Linux).
