@@ -1,0 +1,3 @@
+module chanlab/bench
+
+go 1.19
