@@ -345,7 +345,7 @@ mod tests {
             .trim_end_matches('s')
             .parse()
             .unwrap();
-        assert!((1.0..3.0).contains(&secs), "{chart}");
+        assert!(secs >= 1.0, "the chart must show lesson time, not real time:\n{chart}");
         assert!(chart.contains("divided by the pace, 0.01"), "{chart}");
     }
 
