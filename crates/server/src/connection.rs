@@ -12,6 +12,7 @@ use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 /// Headers per request at most (httparse needs a fixed array); more is answered `431`.
@@ -54,7 +55,10 @@ impl Reject {
 pub(crate) struct Connection {
     stream: TcpStream,
     remote_addr: SocketAddr,
+    /// The connection's key in the server's registry.
     id: u64,
+    /// Whether it waits for a request (shutdown closes it) or serves one (shutdown waits).
+    idle: Arc<AtomicBool>,
     accepted_at: Instant,
     shared: Arc<Shared>,
     handler: Arc<dyn Handler>,
@@ -71,7 +75,7 @@ impl Connection {
     pub(crate) fn new(
         stream: TcpStream,
         remote_addr: SocketAddr,
-        id: u64,
+        (id, idle): (u64, Arc<AtomicBool>),
         accepted_at: Instant,
         shared: Arc<Shared>,
         handler: Arc<dyn Handler>,
@@ -81,6 +85,7 @@ impl Connection {
             stream,
             remote_addr,
             id,
+            idle,
             accepted_at,
             shared,
             handler,
@@ -112,8 +117,15 @@ impl Connection {
         let mut first = true;
         loop {
             match self.exchange(first, &mut res) {
-                Next::KeepAlive if shared.idle(self.id) => first = false,
-                Next::KeepAlive | Next::Close => return,
+                Next::KeepAlive => {
+                    // Idle first, then check: see `Shared::stop` for the other half.
+                    self.idle.store(true, Ordering::SeqCst);
+                    if shared.stopping() {
+                        return;
+                    }
+                    first = false;
+                }
+                Next::Close => return,
                 Next::Linger => return linger(&self.stream),
             }
         }
@@ -137,7 +149,7 @@ impl Connection {
                 _ => return Next::Close, // gone, idle too long, or closed by a shutdown
             }
         }
-        self.shared.busy(self.id);
+        self.idle.store(false, Ordering::SeqCst);
 
         let header_deadline = if first {
             self.accepted_at
@@ -270,7 +282,9 @@ impl Connection {
             self.read_timeout = Some(wait);
         }
         if self.filled == self.buf.len() {
-            let grown = (self.buf.len() * 2).clamp(INITIAL_BUFFER, limit.max(self.filled + 1));
+            let grown = (self.buf.len() * 2)
+                .max(INITIAL_BUFFER)
+                .min(limit.max(self.filled + 1));
             self.buf.resize(grown, 0);
         }
         let n = self.stream.read(&mut self.buf[self.filled..])?;

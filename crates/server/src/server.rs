@@ -147,7 +147,7 @@ struct Registry {
 
 struct Live {
     stream: TcpStream,
-    idle: bool,
+    idle: Arc<AtomicBool>,
 }
 
 impl Shared {
@@ -155,7 +155,8 @@ impl Shared {
         self.stopping.load(Ordering::SeqCst)
     }
 
-    /// Registers a new connection, unless the server is full or stopping.
+    /// Registers a new connection, unless the server is full or stopping. The connection gets
+    /// the flag that tells shutdown whether it is idle, so it can flip it without the lock.
     fn admit(&self, stream: &TcpStream) -> Admission {
         let mut registry = self.connections.lock();
         if self.stopping() {
@@ -169,34 +170,13 @@ impl Shared {
         };
         let id = registry.next_id;
         registry.next_id += 1;
-        registry.live.insert(
-            id,
-            Live {
-                stream: handle,
-                idle: true,
-            },
-        );
-        Admission::Admitted(id)
-    }
-
-    /// The connection `id` has started receiving a request: shutdown lets it finish.
-    pub(crate) fn busy(&self, id: u64) {
-        if let Some(live) = self.connections.lock().live.get_mut(&id) {
-            live.idle = false;
-        }
-    }
-
-    /// The connection `id` has answered its request. Returns whether it may wait for another
-    /// (`false` once the server is stopping).
-    pub(crate) fn idle(&self, id: u64) -> bool {
-        let mut registry = self.connections.lock();
-        if self.stopping() {
-            return false;
-        }
-        if let Some(live) = registry.live.get_mut(&id) {
-            live.idle = true;
-        }
-        true
+        let idle = Arc::new(AtomicBool::new(true));
+        let live = Live {
+            stream: handle,
+            idle: idle.clone(),
+        };
+        registry.live.insert(id, live);
+        Admission::Admitted(id, idle)
     }
 
     pub(crate) fn forget(&self, id: u64) {
@@ -211,11 +191,17 @@ impl Shared {
         if self.stopping.swap(true, Ordering::SeqCst) {
             return;
         }
-        // Connections waiting for a request are closed now; `idle` refuses the others a next
-        // request, under the same lock, so none slips between the two.
-        for live in self.connections.lock().live.values().filter(|l| l.idle) {
-            let _ = live.stream.shutdown(std::net::Shutdown::Both);
+        // Connections waiting for a request are closed now. A connection marks itself idle and
+        // then checks `stopping`, while this sets `stopping` and then checks who is idle: with
+        // both in sequentially consistent order, at least one side sees the other, so no
+        // connection goes back to waiting unnoticed.
+        let registry = self.connections.lock();
+        for live in registry.live.values() {
+            if live.idle.load(Ordering::SeqCst) {
+                let _ = live.stream.shutdown(std::net::Shutdown::Both);
+            }
         }
+        drop(registry);
         // Wake the accept loop, which checks `stopping` after every accept.
         let wake = match self.local_addr.ip() {
             IpAddr::V4(ip) if ip.is_unspecified() => {
@@ -231,7 +217,7 @@ impl Shared {
 }
 
 enum Admission {
-    Admitted(u64),
+    Admitted(u64, Arc<AtomicBool>),
     Full,
     Stopping,
 }
@@ -313,8 +299,8 @@ impl Server {
             };
             let accepted_at = Instant::now();
             workers.retain(|w| !w.is_finished());
-            let id = match self.shared.admit(&stream) {
-                Admission::Admitted(id) => id,
+            let (id, idle) = match self.shared.admit(&stream) {
+                Admission::Admitted(id, idle) => (id, idle),
                 Admission::Full => {
                     let _ = refuse.try_send(stream); // a full queue closes it unanswered
                     continue;
@@ -324,7 +310,7 @@ impl Server {
             let conn = Connection::new(
                 stream,
                 remote_addr,
-                id,
+                (id, idle),
                 accepted_at,
                 self.shared.clone(),
                 self.handler.clone(),

@@ -79,6 +79,13 @@ fn bodies_by_content_length_and_100_continue() {
             .unwrap();
         let mut res = agent().post(&server.url("/body")).send("hello").unwrap();
         assert_eq!(res.body_mut().read_to_string().unwrap(), "5 bytes: hello");
+        // Bodies larger than the header buffer, up to the limit.
+        for size in [2000, 4096] {
+            let big = "b".repeat(size);
+            let mut res = agent().post(&server.url("/body")).send(&big).unwrap();
+            let answer = res.body_mut().read_to_string().unwrap();
+            assert_eq!(answer, format!("{size} bytes: {big}"));
+        }
         // The body arrives only after the server says 100 Continue.
         let mut stream = connect(server.addr());
         stream
