@@ -298,7 +298,10 @@ impl Server {
                 }
             };
             let accepted_at = Instant::now();
-            workers.retain(|w| !w.is_finished());
+            // Join the threads of connections that have ended (at once: they have).
+            for ended in workers.extract_if(.., |w| w.is_finished()) {
+                let _ = ended.join();
+            }
             let (id, idle) = match self.shared.admit(&stream) {
                 Admission::Admitted(id, idle) => (id, idle),
                 Admission::Full => {
