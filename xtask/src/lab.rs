@@ -29,7 +29,11 @@ usage: cargo xtask lab <command>
   run <lab>           run the exercise's main, to experiment
   solution <lab>      print the reference solution
   reset <lab>         restore the starter (your version is backed up first)
-  grade [--json]      check every lab and print the score (--json: one JSON object)";
+  grade [--json] [<lab>...]
+                      check every lab (or those named) and print the score
+                      (--json: one JSON object with a result per lab, for autograders)
+  verify              for course authors: every starter fails, every solution passes, all clean
+                      (the labs stage of `cargo xtask test`)";
 
 /// How long one lab's tests may run before the checker stops them. Each test has its own
 /// deadline, far shorter; this only guards against code that defeats them.
@@ -75,8 +79,15 @@ pub fn run(args: &[String]) -> Result {
             Ok(())
         }
         ["reset", name] => reset(find(&labs, name)?),
-        ["grade"] => grade(&labs, false),
-        ["grade", "--json"] => grade(&labs, true),
+        ["grade", ref rest @ ..] => {
+            let json = rest.contains(&"--json");
+            let mut chosen = Vec::new();
+            for name in rest.iter().filter(|a| **a != "--json") {
+                chosen.push(find(&labs, name)?.clone());
+            }
+            grade(if chosen.is_empty() { &labs } else { &chosen }, json)
+        }
+        ["verify"] => verify(),
         [command, ..] if !SUBCOMMANDS.contains(&command) => Err(Error::Usage(
             chanlab_common::runner::unknown("lab command", command, "cargo xtask lab", SUBCOMMANDS),
         )),
@@ -84,7 +95,9 @@ pub fn run(args: &[String]) -> Result {
     }
 }
 
-const SUBCOMMANDS: &[&str] = &["list", "hint", "check", "run", "solution", "reset", "grade"];
+const SUBCOMMANDS: &[&str] = &[
+    "list", "hint", "check", "run", "solution", "reset", "grade", "verify",
+];
 
 /// The part of `cargo xtask test` this command owns: the labs are consistent and untouched,
 /// every starter compiles and fails its tests, every solution passes, all of it rustfmt- and
@@ -133,7 +146,7 @@ pub fn verify() -> Result {
         ("starter", &[][..]),
         ("solution", &["--features", "solutions"][..]),
     ] {
-        let built = build(features, None)?;
+        let built = build(features, &[])?;
         for lab in &labs {
             let outcome = match built.get(&lab.name) {
                 Some(binary) => run_tests(binary, true)?.0,
@@ -231,7 +244,7 @@ fn check(labs: &[Lab], lab: &Lab) -> Result {
         "checking {} (course section {}): labs/exercises/{}.rs",
         lab.name, lab.section, lab.name
     );
-    let built = build(&[], Some(&lab.name))?;
+    let built = build(&[], &[lab.name.as_str()])?;
     let outcome = match built.get(&lab.name) {
         Some(binary) => run_tests(binary, false)?.0,
         None => Outcome::DoesNotCompile,
@@ -328,7 +341,8 @@ fn grade(labs: &[Lab], json: bool) -> Result {
         }
         return Err(Error::Failed(message));
     }
-    let built = build(&[], None)?;
+    let names: Vec<&str> = labs.iter().map(|l| l.name.as_str()).collect();
+    let built = build(&[], &names)?;
     let mut results = Vec::new();
     for lab in labs {
         if !json {
@@ -451,17 +465,19 @@ fn summarise(output: &str) -> Tests {
     tests
 }
 
-/// Builds the labs' test binaries (one lab's, or all) and returns them by lab. A lab that does
-/// not compile is missing from the map; cargo has printed why.
-fn build(features: &[&str], only: Option<&str>) -> Result<BTreeMap<String, PathBuf>> {
+/// Builds the test binaries of the labs named in `only` (all labs if it is empty) and returns
+/// them by lab. A lab that does not compile is missing from the map; cargo has printed why.
+fn build(features: &[&str], only: &[&str]) -> Result<BTreeMap<String, PathBuf>> {
     let mut command = lab_cargo("build");
     command
-        .arg("--message-format=json-render-diagnostics")
+        .args(["--message-format=json-render-diagnostics", "--keep-going"])
         .args(features);
-    match only {
-        Some(name) => command.args(["--test", name]),
-        None => command.args(["--tests", "--keep-going"]),
-    };
+    if only.is_empty() {
+        command.arg("--tests");
+    }
+    for name in only {
+        command.args(["--test", name]);
+    }
     let output = command
         .stderr(Stdio::inherit())
         .output()
@@ -698,6 +714,14 @@ mod tests {
     #[test]
     fn json_strings_escape_what_they_must() {
         assert_eq!(json_string("a \"b\"\\\n\u{1}"), r#""a \"b\"\\\n\u0001""#);
+    }
+
+    #[test]
+    fn a_starter_is_found_in_git_by_its_hash() {
+        let want = pristine::expected("exercises/fix_race.rs").expect("recorded");
+        let starter = starter_from_git("labs/exercises/fix_race.rs", want).expect("in git");
+        assert_eq!(pristine::hash(&starter), want);
+        assert!(starter_from_git("labs/exercises/fix_race.rs", want ^ 1).is_err());
     }
 
     #[test]

@@ -54,7 +54,7 @@ const PRISTINE: &[(&str, u64)] = &[
     ("tests/pipeline.rs", 0xf0388956caf8595a),
     ("tests/request_counter.rs", 0x377b20b3f863e058),
     ("tests/timeout_call.rs", 0x7bf2c00db91e29db),
-    ("tests/waitgroup.rs", 0x3530fee41bc8bde7),
+    ("tests/waitgroup.rs", 0xf24e398aebd22ca1),
     ("tests/worker_pool.rs", 0xd1722987f00a8cee),
 ];
 
@@ -142,6 +142,31 @@ mod tests {
         assert_eq!(hash(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(hash(b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(hash(b"foobar"), 0x85944171f73967e8);
+    }
+
+    #[test]
+    fn an_edited_test_is_noticed_and_only_it() {
+        let labs = super::super::load().expect("labs/info.toml parses");
+        let course = super::super::labs_dir();
+        let copy = std::env::temp_dir().join(format!("chanlab-pristine-{}", std::process::id()));
+        for file in protected(&labs) {
+            let to = copy.join(&file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(course.join(&file), &to).unwrap();
+        }
+        let untouched = modified_tests(&copy, &labs);
+        let edited = copy.join("tests/fix_race.rs");
+        let mut text = std::fs::read_to_string(&edited).unwrap();
+        text.push_str("// one more line\n");
+        std::fs::write(&edited, text).unwrap();
+        let after_edit = modified_tests(&copy, &labs);
+        std::fs::remove_dir_all(&copy).unwrap();
+        assert_eq!(
+            untouched,
+            Vec::<String>::new(),
+            "the course's files match the table"
+        );
+        assert_eq!(after_edit, ["tests/fix_race.rs"]);
     }
 
     #[test]

@@ -1,0 +1,120 @@
+//! Tests of `cargo xtask lab`, run as a student or an instructor would run it. They expect the
+//! course's starters in `labs/exercises/` (as `cargo xtask lab verify` does).
+use std::process::{Command, Output};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+/// Runs `cargo xtask lab <args>`, failing the test instead of hanging if it takes too long.
+fn lab(args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command.arg("lab").args(args);
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || tx.send(command.output().expect("xtask starts")));
+    rx.recv_timeout(Duration::from_secs(600))
+        .expect("xtask finished within 10 minutes")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The lab names in `labs/info.toml`, in order.
+fn lab_names() -> Vec<String> {
+    let info = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../labs/info.toml"))
+        .expect("labs/info.toml");
+    info.lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .map(|n| n.trim_end_matches('"').to_owned())
+        .collect()
+}
+
+#[test]
+fn list_shows_every_lab_in_order_with_its_status() {
+    let out = lab(&["list"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let names = lab_names();
+    assert!(names.len() >= 20, "{names:?}");
+    let rows: Vec<&str> = stdout.lines().skip(1).take(names.len()).collect();
+    for (name, row) in names.iter().zip(&rows) {
+        let fields: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(fields.get(1), Some(&name.as_str()), "{row}");
+        assert!(matches!(fields.last(), Some(&"pending" | &"done")), "{row}");
+    }
+    assert!(
+        stdout.contains(&format!("of {} done.", names.len())),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn hint_and_solution_show_the_lab_files() {
+    let out = lab(&["hint", "close_and_range"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("drop(tx)"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = lab(&["solution", "merge"]);
+    let solution = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../labs/solutions/merge.rs"
+    ))
+    .expect("the solution file");
+    assert_eq!(text(&out.stdout), solution);
+}
+
+#[test]
+fn an_unknown_lab_exits_2_naming_the_labs() {
+    let out = lab(&["check", "nope"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no lab \"nope\""), "{stderr}");
+    assert!(stderr.contains("labs: collect, ping_pong, "), "{stderr}");
+    let out = lab(&["hint", "colect"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("did you mean \"collect\"?"));
+    let out = lab(&["grdae"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("did you mean \"grade\"?"));
+}
+
+#[test]
+fn check_on_a_starter_names_the_failing_test_and_gives_the_hint() {
+    let out = lab(&["check", "fix_race"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("test concurrent_withdrawals_never_overdraw ... FAILED"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("✗ fix_race fails its tests"), "{stdout}");
+    assert!(stdout.contains("hint: Lock once"), "{stdout}");
+}
+
+#[test]
+fn grade_json_prints_one_object_with_a_result_per_lab() {
+    let out = lab(&["grade", "--json", "request_counter", "fix_deadlock"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert_eq!(stdout.lines().count(), 1, "one line of JSON: {stdout}");
+    assert!(
+        stdout.starts_with("{\"score\":0,\"total\":2,\"labs\":[{\"name\":\"request_counter\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\"name\":\"fix_deadlock\",\"section\":\"5.10\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\"status\":\"failed\",\"passed\":false"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\"failed_tests\":[\"every_thread_gets_its_left_neighbours_number\"]"),
+        "{stdout}"
+    );
+    assert!(stdout.trim_end().ends_with("]}"), "{stdout}");
+}
