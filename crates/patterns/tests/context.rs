@@ -14,7 +14,7 @@ fn ended(done: &Receiver<()>) -> bool {
 
 #[test]
 fn the_step_times_out_cancels_and_stops_every_pipeline_stage() {
-    let pace = 0.02;
+    let pace = 0.1;
     let t = run_step(context::run, pace);
     let timed_out = t
         .find("work cancelled: context deadline exceeded (after ")

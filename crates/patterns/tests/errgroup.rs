@@ -7,27 +7,31 @@ use std::time::Duration;
 
 #[test]
 fn the_step_returns_the_failure_not_the_cancellation_it_caused() {
-    let t = run_step(errgroup::run, 0.05);
+    let t = run_step(errgroup::run, 0.1);
     for line in [
-        "a.txt: downloaded",
         "b.txt: server error",
-        "c.txt: stopped at",
         "wait returned the first error: b.txt: 503 Service Unavailable",
         "a group where nothing fails: Ok(())",
     ] {
         assert!(t.contains(line), "missing {line:?}:\n{t}");
     }
-    assert!(
-        t.find("c.txt: stopped")
-            .unwrap()
-            .text
-            .ends_with("context canceled"),
-        "{t}"
-    );
-    assert!(
-        t.position("b.txt: server error") < t.position("c.txt: stopped"),
-        "{t}"
-    );
+    // On a loaded machine a download may be late enough to be cancelled too; either way, a
+    // cancelled task stops only after the failure that cancelled it.
+    let failed = t.position("b.txt: server error").unwrap();
+    for name in ["a.txt", "c.txt"] {
+        let line = t
+            .find(&format!("{name}: "))
+            .unwrap_or_else(|| panic!("no {name}:\n{t}"));
+        if line.text.contains("stopped") {
+            assert!(line.text.ends_with("context canceled"), "{t}");
+            assert!(
+                t.position(&format!("{name}: stopped")).unwrap() > failed,
+                "{t}"
+            );
+        } else {
+            assert!(line.text.contains("downloaded"), "{t}");
+        }
+    }
 }
 
 #[test]
