@@ -2,9 +2,9 @@
 // Rust server lesson is measured against: `/` echoes the path and counts the request behind a
 // mutex, `/count` reports the count, `/lissajous` draws gopl's animated figure.
 //
-// Build and run from the repository root:
+// Build and run from bench/go:
 //
-//	go build -o /tmp/goserver ./bench/go/server/main.go && /tmp/goserver -addr 127.0.0.1:8001
+//	go build -o /tmp/goserver ./server && /tmp/goserver -addr 127.0.0.1:8001
 //
 // then load it the same way as the Rust server, e.g. `wrk -t2 -c64 -d10s http://127.0.0.1:8001/`.
 package main
