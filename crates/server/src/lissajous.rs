@@ -178,8 +178,8 @@ pub fn frame(params: &Params, freq: f64, index: u16) -> Vec<u8> {
         let x = t.sin();
         let y = (t * freq + phase).sin();
         // As the seed: offset from the centre, rounded by truncation toward zero.
-        let px = params.size as usize as isize + (x * size + 0.5) as isize;
-        let py = params.size as usize as isize + (y * size + 0.5) as isize;
+        let px = i64::from(params.size) + (x * size + 0.5) as i64;
+        let py = i64::from(params.size) + (y * size + 0.5) as i64;
         if let (Ok(px), Ok(py)) = (usize::try_from(px), usize::try_from(py))
             && px < side
             && py < side
