@@ -223,7 +223,12 @@ pub fn run(args: &[String]) -> Result {
     let mut rows = Vec::new();
     let mut skipped = Vec::new();
     for case in &options.cases {
-        eprintln!("bench: {} ({} runs)", case.name, options.runs);
+        let runs = options.runs;
+        eprintln!(
+            "bench: {} ({runs} run{})",
+            case.name,
+            if runs == 1 { "" } else { "s" }
+        );
         match bench.case(case)? {
             Outcome::Rows(mut r) => rows.append(&mut r),
             Outcome::Skipped(why) => skipped.push((case.name, why)),

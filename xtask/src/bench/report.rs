@@ -138,9 +138,10 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "median of {} runs per language, nanoseconds per operation (lower is better); \
+            "median of {} run{} per language, nanoseconds per operation (lower is better); \
              rust/go above 1 means Go is faster",
-            self.runs
+            self.runs,
+            if self.runs == 1 { "" } else { "s" }
         );
         let _ = writeln!(
             out,
