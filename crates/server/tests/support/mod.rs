@@ -46,11 +46,11 @@ impl Raw {
     }
 }
 
-/// A raw connection to `addr` that gives up reading after a few seconds.
+/// A raw connection to `addr` that gives up reading after ten seconds.
 pub fn connect(addr: SocketAddr) -> TcpStream {
     let stream = TcpStream::connect(addr).expect("connect");
     stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
+        .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     stream
 }
