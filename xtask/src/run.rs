@@ -6,6 +6,10 @@ use crate::cargo::{cargo, lesson, lessons, status};
 
 /// Runs one lesson's binary with the rest of the arguments, or every lesson's tour.
 pub fn run(args: &[String]) -> Result {
+    // Ctrl-C goes to the whole process group. The lesson handles it (the server drains and says
+    // so); xtask only waits for the lesson to finish, so the prompt returns after its last line.
+    // A handler, unlike ignoring the signal, is not inherited by the child.
+    let _ = ctrlc::set_handler(|| {});
     let release = args
         .iter()
         .take_while(|a| *a != "--")
