@@ -202,7 +202,7 @@ pub fn run(args: &[String]) -> Result {
     }
     let options = parse(args)?;
     let started = Instant::now();
-    let load_before = load_average();
+    let load = load_average();
     let rust = build_rust()?;
     let go = if options.go {
         find_go()
@@ -222,6 +222,7 @@ pub fn run(args: &[String]) -> Result {
     };
     let mut rows = Vec::new();
     let mut skipped = Vec::new();
+    let cpu_before = CpuTimes::now();
     for case in &options.cases {
         let runs = options.runs;
         eprintln!(
@@ -234,7 +235,10 @@ pub fn run(args: &[String]) -> Result {
             Outcome::Skipped(why) => skipped.push((case.name, why)),
         }
     }
-    drop(bench); // stops the servers
+    drop(bench); // stops the servers, so their CPU time is counted as ours
+    let others_busy = cpu_before
+        .zip(CpuTimes::now())
+        .and_then(|(before, after)| before.others_until(&after));
     let report = Report {
         command: std::iter::once("cargo xtask bench".to_owned())
             .chain(args.iter().cloned())
@@ -246,8 +250,8 @@ pub fn run(args: &[String]) -> Result {
         quick: options.quick,
         go,
         cores: thread::available_parallelism().map_or(0, |n| n.get()),
-        load_before,
-        load_after: load_average(),
+        load,
+        others_busy,
         seconds: started.elapsed().as_secs_f64(),
         rows,
         skipped,
@@ -694,6 +698,60 @@ fn load_average() -> Option<String> {
     )
 }
 
+/// CPU time counters from `/proc`, in clock ticks: the whole machine's, busy and in all, and
+/// this process's with its children's (every child is waited for, so all of its time counts).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct CpuTimes {
+    busy: u64,
+    total: u64,
+    ours: u64,
+}
+
+impl CpuTimes {
+    fn now() -> Option<CpuTimes> {
+        let stat = std::fs::read_to_string("/proc/stat").ok()?;
+        let own = std::fs::read_to_string("/proc/self/stat").ok()?;
+        CpuTimes::parse(&stat, &own)
+    }
+
+    /// From `/proc/stat` and `/proc/self/stat`.
+    fn parse(stat: &str, own: &str) -> Option<CpuTimes> {
+        // cpu  user nice system idle iowait irq softirq steal (guest time is inside user)
+        let cpu: Vec<u64> = stat
+            .lines()
+            .next()?
+            .strip_prefix("cpu ")?
+            .split_whitespace()
+            .take(8)
+            .map(|n| n.parse().ok())
+            .collect::<Option<_>>()?;
+        let total: u64 = cpu.iter().sum();
+        let idle = cpu.get(3)? + cpu.get(4)?;
+        // After the command name in parentheses: state is field 3, utime 14 ... cstime 17.
+        let times: Vec<u64> = own
+            .rsplit_once(')')?
+            .1
+            .split_whitespace()
+            .skip(11)
+            .take(4)
+            .map(|n| n.parse().ok())
+            .collect::<Option<_>>()?;
+        Some(CpuTimes {
+            busy: total - idle,
+            total,
+            ours: times.iter().sum(),
+        })
+    }
+
+    /// The share of all the CPU time from `self` to `later` that other processes used.
+    fn others_until(&self, later: &CpuTimes) -> Option<f64> {
+        let total = later.total.checked_sub(self.total).filter(|t| *t > 0)?;
+        let busy = later.busy.checked_sub(self.busy)?;
+        let ours = later.ours.checked_sub(self.ours)?;
+        Some(busy.saturating_sub(ours) as f64 / total as f64)
+    }
+}
+
 /// The commit checked out, short, with `+` when the work tree has changes.
 fn commit() -> Option<String> {
     let git = |args: &[&str]| {
@@ -786,6 +844,25 @@ mod tests {
         assert!(parse_wrk(&refused).unwrap_err().contains("refused"));
         assert!(parse_wrk("Requests/sec: 0.00\n").is_err());
         assert!(parse_wrk("").is_err());
+    }
+
+    #[test]
+    fn other_processes_cpu_share_is_what_we_did_not_use() {
+        let own = |ticks: u64| format!("42 (x y) S 1 2 3 4 5 6 7 8 9 10 {ticks} 0 0 0 20 0 1 0");
+        let before = CpuTimes::parse("cpu  100 0 100 800 0 0 0 0 0 0\ncpu0 1", &own(50)).unwrap();
+        assert_eq!(
+            before,
+            CpuTimes {
+                busy: 200,
+                total: 1000,
+                ours: 50
+            }
+        );
+        // 1000 ticks pass, 600 of them busy, 450 of those ours.
+        let after = CpuTimes::parse("cpu  500 0 300 1200 0 0 0 0", &own(500)).unwrap();
+        assert_eq!(before.others_until(&after), Some(0.15));
+        assert_eq!(before.others_until(&before), None);
+        assert_eq!(CpuTimes::parse("nonsense", &own(1)), None);
     }
 
     #[test]

@@ -76,9 +76,10 @@ pub struct Report {
     pub quick: bool,
     pub go: GoStatus,
     pub cores: usize,
-    /// `/proc/loadavg`'s three figures before and after.
-    pub load_before: Option<String>,
-    pub load_after: Option<String>,
+    /// `/proc/loadavg`'s three figures at the start: the bench's own threads raise it later.
+    pub load: Option<String>,
+    /// The share of the CPU time that other processes used while the cases ran.
+    pub others_busy: Option<f64>,
     /// Wall-clock time of the whole command, builds included.
     pub seconds: f64,
     pub rows: Vec<Row>,
@@ -145,9 +146,11 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "load average (1, 5, 15 min): {} at the start, {} at the end\n",
-            self.load_before.as_deref().unwrap_or("unknown"),
-            self.load_after.as_deref().unwrap_or("unknown")
+            "load average at the start (1, 5, 15 min): {}; other processes used {} of the CPU \
+             time while the cases ran\n",
+            self.load.as_deref().unwrap_or("unknown"),
+            self.others_busy
+                .map_or("an unknown share".into(), |f| format!("{:.0}%", f * 100.0))
         );
         let header = [
             "case",
@@ -236,14 +239,8 @@ impl Report {
             ("quick", self.quick.to_string()),
             ("go", go),
             ("cores", self.cores.to_string()),
-            (
-                "load_before",
-                self.load_before.as_deref().map_or("null".into(), string),
-            ),
-            (
-                "load_after",
-                self.load_after.as_deref().map_or("null".into(), string),
-            ),
+            ("load", self.load.as_deref().map_or("null".into(), string)),
+            ("others_busy", number(self.others_busy)),
             ("seconds", number(Some(self.seconds))),
         ];
         for (name, value) in fields {
@@ -412,8 +409,8 @@ mod tests {
             quick: true,
             go,
             cores: 2,
-            load_before: Some("0.10 0.20 0.30".into()),
-            load_after: None,
+            load: Some("0.10 0.20 0.30".into()),
+            others_busy: None,
             seconds: 12.0,
             rows: vec![channel, std, lone],
             skipped: vec![("server-root", "wrk is not installed".into())],
@@ -463,7 +460,8 @@ mod tests {
             "{json}"
         );
         assert!(json.contains("\"go\": \"go1.19.8\""), "{json}");
-        assert!(json.contains("\"load_after\": null"), "{json}");
+        assert!(json.contains("\"load\": \"0.10 0.20 0.30\""), "{json}");
+        assert!(json.contains("\"others_busy\": null"), "{json}");
         assert!(
             json.contains(
                 "{\"case\": \"spsc-cap1\", \"implementation\": \"crossbeam\", \"op\": \"one value\", \
