@@ -38,8 +38,11 @@ usage: cargo xtask bench [<case>...] [--quick] [--json[=FILE]] [--runs N] [--ops
 enum Kind {
     /// A workload both bench binaries have: operations per run, in a full and a quick run.
     Workload { ops: u64, quick: u64 },
-    /// `wrk` against chanlab's server and Go's, on this path.
-    Http { path: &'static str },
+    /// `wrk` against chanlab's server and Go's, on this path, with this many connections.
+    Http {
+        path: &'static str,
+        connections: u32,
+    },
 }
 
 /// One line of the table (and the rows of the Rust implementations under it).
@@ -142,12 +145,18 @@ const CASES: &[Case] = &[
     Case {
         name: "server-root",
         op: "one GET / under wrk -t2 -c16 (ns/op = 1e9 / requests per second)",
-        kind: Kind::Http { path: "/" },
+        kind: Kind::Http {
+            path: "/",
+            connections: 16,
+        },
     },
     Case {
         name: "server-lissajous",
-        op: "one GET /lissajous (a 64-frame GIF) under wrk -t2 -c16",
-        kind: Kind::Http { path: "/lissajous" },
+        op: "one GET /lissajous (a 64-frame GIF) under wrk -t2 -c4",
+        kind: Kind::Http {
+            path: "/lissajous",
+            connections: 4,
+        },
     },
     workload(
         "fetchall",
@@ -156,9 +165,6 @@ const CASES: &[Case] = &[
         100,
     ),
 ];
-
-/// Connections `wrk` keeps open.
-const WRK_CONNECTIONS: &str = "16";
 
 /// How long a bench process may run before it is taken for hung.
 const PROCESS_DEADLINE: Duration = Duration::from_secs(300);
@@ -367,7 +373,9 @@ impl Bench<'_> {
                     .unwrap_or(if self.options.quick { quick } else { ops });
                 self.workload(case, ops).map(Outcome::Rows)
             }
-            Kind::Http { path } if self.wrk => self.http(case, path).map(Outcome::Rows),
+            Kind::Http { path, connections } if self.wrk => {
+                self.http(case, path, connections).map(Outcome::Rows)
+            }
             Kind::Http { .. } => Ok(Outcome::Skipped(
                 "wrk is not installed: `apt-get install -y wrk` adds the server cases".into(),
             )),
@@ -403,11 +411,12 @@ impl Bench<'_> {
     }
 
     /// `wrk` against chanlab's server and then Go's, `runs` times, after a warm-up of each.
-    fn http(&mut self, case: &Case, path: &str) -> Result<Vec<Row>> {
+    fn http(&mut self, case: &Case, path: &str, connections: u32) -> Result<Vec<Row>> {
         let seconds = if self.options.quick { 2 } else { 5 };
         let servers = self.servers()?;
         let rust_url = format!("{}{path}", servers.rust.url);
         let go_url = servers.go.as_ref().map(|g| format!("{}{path}", g.url));
+        let wrk = |url: &str, seconds| wrk(url, connections, seconds);
         wrk(&rust_url, 1)?;
         if let Some(url) = &go_url {
             wrk(url, 1)?;
@@ -506,11 +515,11 @@ fn wait_within(child: &mut Child, deadline: Duration) -> Option<std::process::Ex
 
 /// Requests per second `wrk` reaches on `url` in `seconds`. Any non-2xx answer is an error: a
 /// server that refuses work must not look fast.
-fn wrk(url: &str, seconds: u32) -> Result<f64> {
+fn wrk(url: &str, connections: u32, seconds: u32) -> Result<f64> {
     let stdout = output(Command::new("wrk").args([
         "-t2",
         "-c",
-        WRK_CONNECTIONS,
+        &connections.to_string(),
         "-d",
         &format!("{seconds}s"),
         "--timeout",
