@@ -22,7 +22,7 @@ fn waits(limiter: &lab::Limiter, calls: usize) -> Duration {
 fn a_new_limiter_allows_a_burst_at_once() {
     let took = within(DEADLINE, || waits(&lab::Limiter::new(3, INTERVAL), 3));
     assert!(
-        took < Duration::from_millis(60),
+        took < Duration::from_millis(100),
         "3 calls on a new limiter with bursts of 3 took {took:?}: the bucket should start full"
     );
 }
@@ -49,7 +49,7 @@ fn a_quiet_spell_banks_no_more_than_one_burst() {
         (waits(&limiter, 3), waits(&limiter, 1))
     });
     assert!(
-        burst < Duration::from_millis(60),
+        burst < Duration::from_millis(100),
         "the banked burst took {burst:?}"
     );
     assert!(

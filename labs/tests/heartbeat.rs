@@ -18,10 +18,11 @@ fn it_beats_until_done_closes_and_stops_at_once() {
     let (returned, beats, stopped_after) = no_threads_left(DEADLINE, || {
         let (done_tx, done) = bounded::<()>(0);
         let (beats_tx, beats) = unbounded();
-        // A long period: a loop that looks at `done` only after each tick answers late.
-        let period = Duration::from_millis(400);
+        // A long period: a loop that looks at `done` only after each tick answers up to 400 ms
+        // late here (ticks at 500, 1000 and 1500 ms; done closes at 1100).
+        let period = Duration::from_millis(500);
         let beating = thread::spawn(move || lab::heartbeat(period, beats_tx, done));
-        thread::sleep(Duration::from_millis(1000));
+        thread::sleep(Duration::from_millis(1100));
         let (returned, stopped_after) = timed(|| {
             drop(done_tx);
             beating.join().expect("heartbeat does not panic")
@@ -32,14 +33,17 @@ fn it_beats_until_done_closes_and_stops_at_once() {
             stopped_after,
         )
     });
+    assert!(
+        (1..=2).contains(&returned),
+        "{returned} beats in 1.1 s at one per 500 ms"
+    );
     assert_eq!(
         beats,
-        [1, 2],
-        "beats at 400 and 800 ms, before done closed at 1 s"
+        (1..=returned).collect::<Vec<_>>(),
+        "beats are numbered from 1, and it returns how many it sent"
     );
-    assert_eq!(returned, 2, "it returns how many beats it sent");
     assert!(
-        stopped_after < Duration::from_millis(200),
+        stopped_after < Duration::from_millis(250),
         "it stopped {stopped_after:?} after done closed: it should stop at once, not at the next tick"
     );
 }
