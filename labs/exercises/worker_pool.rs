@@ -17,7 +17,7 @@ pub fn run_pool(jobs: &[u64], workers: usize, work: fn(u64) -> u64) -> Vec<u64> 
     // (at least one) that take `(index, job)` pairs from a shared jobs channel and send
     // `(index, result)` on a results channel; close the jobs channel once every job is queued,
     // then put the results back in job order. Join the workers before returning.
-    let _ = workers;
+    let _ = workers; // unused so far
     jobs.iter().map(|&job| work(job)).collect()
 }
 

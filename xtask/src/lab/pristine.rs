@@ -33,7 +33,7 @@ const PRISTINE: &[(&str, u64)] = &[
     ("exercises/request_counter.rs", 0x0ae617fe455063d3),
     ("exercises/timeout_call.rs", 0x0e4b690421653691),
     ("exercises/waitgroup.rs", 0xf0a6588791a16752),
-    ("exercises/worker_pool.rs", 0x80de52ac80efd294),
+    ("exercises/worker_pool.rs", 0x348f8e30fbd23e05),
     ("src/lib.rs", 0x305b8389f8ad98f6),
     ("tests/bursty_limiter.rs", 0x12a0ed1de028256c),
     ("tests/close_and_range.rs", 0x0283b9981202cef0),
