@@ -345,7 +345,10 @@ mod tests {
             .trim_end_matches('s')
             .parse()
             .unwrap();
-        assert!(secs >= 1.0, "the chart must show lesson time, not real time:\n{chart}");
+        assert!(
+            secs >= 1.0,
+            "the chart must show lesson time, not real time:\n{chart}"
+        );
         assert!(chart.contains("divided by the pace, 0.01"), "{chart}");
     }
 
