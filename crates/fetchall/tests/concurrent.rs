@@ -1,11 +1,12 @@
 //! Tests of the `concurrent` and `sequential` steps on the offline demo.
-use chanlab_common::testing::run_step;
+use chanlab_common::Transcript;
+use chanlab_common::testing::{fast_in_one_of_three, run_step};
 use chanlab_fetchall::{concurrent, sequential};
 
 const PACE: f64 = 0.1;
 
 /// The demo line's lesson-time total.
-fn lesson_total(t: &chanlab_common::Transcript) -> f64 {
+fn lesson_total(t: &Transcript) -> f64 {
     let line = t
         .find("in lesson time")
         .expect("the comparison line")
@@ -21,35 +22,37 @@ fn lesson_total(t: &chanlab_common::Transcript) -> f64 {
 
 #[test]
 fn concurrent_takes_about_the_slowest_and_prints_in_completion_order() {
-    let t = run_step(concurrent::run, PACE);
-    let fetched: Vec<&str> = t
-        .lines()
-        .into_iter()
-        .filter(|l| l.contains("/sleep?ms="))
-        .collect();
-    assert_eq!(fetched.len(), 5, "{t}");
-    let delays: Vec<u64> = fetched
-        .iter()
-        .map(|l| l.rsplit('=').next().unwrap().parse().unwrap())
-        .collect();
-    assert!(
-        delays.windows(2).all(|w| w[0] <= w[1]),
-        "not in completion order:\n{t}"
-    );
-    for line in &fetched {
-        // The seed's format: seconds, bytes in 7 columns, URL.
-        let parts: Vec<&str> = line.split_whitespace().collect();
+    let always = |t: &Transcript| {
+        let fetched: Vec<&str> = t
+            .lines()
+            .into_iter()
+            .filter(|l| l.contains("/sleep?ms="))
+            .collect();
+        assert_eq!(fetched.len(), 5, "{t}");
+        let delays: Vec<u64> = fetched
+            .iter()
+            .map(|l| l.rsplit('=').next().unwrap().parse().unwrap())
+            .collect();
         assert!(
-            parts[0].ends_with('s') && parts[1].parse::<u64>().is_ok(),
-            "{line}"
+            delays.windows(2).all(|w| w[0] <= w[1]),
+            "not in completion order:\n{t}"
         );
-    }
-    assert!(t.lines()[5].ends_with("s elapsed"), "{t}");
-    let total = lesson_total(&t);
-    assert!(
-        (2.0..3.5).contains(&total),
-        "slowest is 2 s, sum 5.25 s; took {total}\n{t}"
-    );
+        for line in &fetched {
+            // The seed's format: seconds, bytes in 7 columns, URL.
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            assert!(
+                parts[0].ends_with('s') && parts[1].parse::<u64>().is_ok(),
+                "{line}"
+            );
+        }
+        assert!(t.lines()[5].ends_with("s elapsed"), "{t}");
+        assert!(
+            lesson_total(t) >= 2.0 * 0.95,
+            "faster than the slowest page:\n{t}"
+        );
+    };
+    // The slowest page takes 2 s and all five 5.25 s.
+    fast_in_one_of_three(concurrent::run, PACE, always, |t| lesson_total(t) < 3.5);
 }
 
 #[test]

@@ -1,10 +1,9 @@
 //! Tests of the `rwlock` step: readers share the lock, writers take turns.
-mod timing;
 
 use chanlab_common::Transcript;
+use chanlab_common::testing::fast_in_one_of_three;
 use chanlab_sync::rwlock::{self, READERS};
 use std::time::Duration;
-use timing::fast_in_one_of_three;
 
 const PACE: f64 = 0.1;
 

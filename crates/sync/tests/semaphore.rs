@@ -1,15 +1,13 @@
 //! Tests of the `semaphore` step and of `Semaphore`.
-mod timing;
 
 use chanlab_common::Transcript;
-use chanlab_common::testing::{STEP_DEADLINE, no_threads_left, within};
+use chanlab_common::testing::{STEP_DEADLINE, fast_in_one_of_three, no_threads_left, within};
 use chanlab_sync::Semaphore;
 use chanlab_sync::semaphore::{self, JOBS, PERMITS};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
-use timing::fast_in_one_of_three;
 
 const PACE: f64 = 0.1;
 

@@ -1,14 +1,14 @@
 //! Tests of the `waitgroup` step and of `WaitGroup`'s Go semantics.
-mod timing;
 
 use chanlab_common::Transcript;
-use chanlab_common::testing::{STEP_DEADLINE, no_threads_left, run_step, within};
+use chanlab_common::testing::{
+    STEP_DEADLINE, fast_in_one_of_three, no_threads_left, run_step, within,
+};
 use chanlab_sync::{WaitGroup, waitgroup};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
-use timing::fast_in_one_of_three;
 
 const PACE: f64 = 0.1;
 
