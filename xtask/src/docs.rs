@@ -5,14 +5,16 @@
 //!
 //! - `generated/<lesson>/<step>.txt` is what `cargo xtask run <lesson> <step>` prints, and
 //!   `generated/<lesson>/<step>.timeline.txt` the same with `--timeline` (timelines, figures);
+//! - `generated/<lesson>/<step>.gif` is the GIF the step writes into the temporary directory
+//!   (the server's Lissajous figure), shown with `![...](...)`;
 //! - `generated/labs/<lesson>.md` is a table of the lesson's labs, from `labs/info.toml`.
 //!
 //! Nothing is pasted, so nothing can drift.
 //!
 //! [`check`] (part of `cargo xtask test`, no mdBook needed) fails when an include does not resolve
 //! (a missing file, anchor or line, or generated output of a step or lesson that does not exist),
-//! when Rust code is pasted instead of included, or when a lesson or one of its steps has no
-//! page. A lesson whose chapter is still to be written is declared in `SUMMARY.md` as a draft
+//! when a link or image points at a file that is not there, when Rust code is pasted instead of
+//! included, or when a lesson or one of its steps has no page. A lesson whose chapter is still to be written is declared in `SUMMARY.md` as a draft
 //! chapter naming it in backticks, such as ``- [Mutexes and wait groups: `sync` (5.6)]()``.
 
 use crate::cargo::{cargo, lessons, root};
@@ -137,6 +139,15 @@ struct Report {
     captures: Vec<Capture>,
 }
 
+impl Report {
+    /// Adds `capture` to what must be made, once.
+    fn capture(&mut self, capture: Capture) {
+        if !self.captures.contains(&capture) {
+            self.captures.push(capture);
+        }
+    }
+}
+
 /// Checks the book in `book` against `lessons`; `steps(lesson)` gives a lesson's steps, or why
 /// it could not.
 fn problems(
@@ -210,15 +221,32 @@ fn problems(
         }
         for include in includes(&text) {
             match resolve(&src, dir, &include, lessons, &mut steps) {
-                Ok(Some(capture)) => {
-                    if !report.captures.contains(&capture) {
-                        report.captures.push(capture);
-                    }
-                }
+                Ok(Some(capture)) => report.capture(capture),
                 Ok(None) => {}
                 Err(problem) => report
                     .problems
                     .push(format!("{name}: {{{{#{}}}}}: {problem}", include.text)),
+            }
+        }
+        // SUMMARY.md's links are its chapters, checked above.
+        let targets = if page == src.join("SUMMARY.md") {
+            Vec::new()
+        } else {
+            links(&text)
+        };
+        for target in targets {
+            let path = normalize(&dir.join(&target));
+            let found = match generated(&src, &path) {
+                Some(generated) => capture_of(generated, lessons, &mut steps).map(Some),
+                None if path.exists() => Ok(None),
+                None => Err("no such file".to_owned()),
+            };
+            match found {
+                Ok(Some(capture)) => report.capture(capture),
+                Ok(None) => {}
+                Err(problem) => report
+                    .problems
+                    .push(format!("{name}: link to {target}: {problem}")),
             }
         }
     }
@@ -282,31 +310,91 @@ fn resolve(
     steps: &mut impl FnMut(&str) -> std::result::Result<Vec<String>, String>,
 ) -> std::result::Result<Option<Capture>, String> {
     let path = normalize(&dir.join(&include.path));
-    if let Ok(generated) = path.strip_prefix(normalize(&src.join(GENERATED))) {
-        let capture = Capture::parse(generated)?;
-        let lesson = capture.lesson();
-        if !lessons.contains(&lesson) {
-            return Err(format!(
-                "there is no lesson {lesson} (lessons: {})",
-                lessons.join(", ")
-            ));
-        }
-        if let Capture::Step { step, .. } = &capture {
-            let steps = steps(lesson)?;
-            if !steps.contains(step) {
-                return Err(format!(
-                    "lesson {lesson} has no step {step} (steps: {})",
-                    steps.join(", ")
-                ));
-            }
-        }
-        return Ok(Some(capture));
+    if let Some(generated) = generated(src, &path) {
+        return capture_of(generated, lessons, steps).map(Some);
     }
     let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     match include.selector.as_deref() {
         None | Some("") => Ok(None),
         Some(selector) => check_selector(&text, selector).map(|()| None),
     }
+}
+
+/// `path` relative to `src/generated/`, if it lies there.
+fn generated<'a>(src: &Path, path: &'a Path) -> Option<&'a Path> {
+    path.strip_prefix(normalize(&src.join(GENERATED))).ok()
+}
+
+/// The capture `generated` (a path relative to `src/generated/`) names, checked against the
+/// lessons and their steps.
+fn capture_of(
+    generated: &Path,
+    lessons: &[&str],
+    steps: &mut impl FnMut(&str) -> std::result::Result<Vec<String>, String>,
+) -> std::result::Result<Capture, String> {
+    let capture = Capture::parse(generated)?;
+    let lesson = capture.lesson();
+    if !lessons.contains(&lesson) {
+        return Err(format!(
+            "there is no lesson {lesson} (lessons: {})",
+            lessons.join(", ")
+        ));
+    }
+    if let Some(step) = capture.step() {
+        let steps = steps(lesson)?;
+        if !steps.iter().any(|s| s == step) {
+            return Err(format!(
+                "lesson {lesson} has no step {step} (steps: {})",
+                steps.join(", ")
+            ));
+        }
+    }
+    Ok(capture)
+}
+
+/// The local files a page links to or shows, outside code: the targets of Markdown links and
+/// images (`[text](target)`, `![alt](target)`) and of HTML `src="target"`, without `#fragment`s.
+/// Addresses (`https://...`, `mailto:`), fragments alone and empty targets (draft chapters) are
+/// left out.
+fn links(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut in_code = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            continue;
+        }
+        // Code spans may show link syntax without being links.
+        let prose: String = line.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+        let mut targets = Vec::new();
+        for (marker, end) in [("](", ')'), ("src=\"", '"')] {
+            let mut rest = prose.as_str();
+            while let Some(at) = rest.find(marker) {
+                rest = &rest[at + marker.len()..];
+                let Some(close) = rest.find(end) else { break };
+                // `[text](target "title")`: the target is the first word.
+                targets.push(
+                    rest[..close]
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_owned(),
+                );
+                rest = &rest[close..];
+            }
+        }
+        for target in targets {
+            let target = target.split('#').next().unwrap_or("");
+            let address = target.contains("://") || target.starts_with("mailto:");
+            if !target.is_empty() && !address {
+                found.push(target.to_owned());
+            }
+        }
+    }
+    found
 }
 
 /// Checks `selector` (an anchor name, or mdBook's `start[:end]` line numbers) against `text`.
@@ -446,6 +534,8 @@ enum Capture {
         step: String,
         timeline: bool,
     },
+    /// `<lesson>/<step>.gif`: the GIF the step writes into the temporary directory.
+    Gif { lesson: String, step: String },
     /// `labs/<lesson>.md`: the lesson's labs, as a Markdown table.
     Labs { lesson: String },
 }
@@ -455,8 +545,8 @@ impl Capture {
     fn parse(path: &Path) -> std::result::Result<Capture, String> {
         let bad = || {
             format!(
-                "{GENERATED}/{} is not <lesson>/<step>.txt, <lesson>/<step>{TIMELINE_SUFFIX}.txt \
-                 or {LABS}/<lesson>.md",
+                "{GENERATED}/{} is not <lesson>/<step>.txt, <lesson>/<step>{TIMELINE_SUFFIX}.txt, \
+                 <lesson>/<step>.gif or {LABS}/<lesson>.md",
                 path.display()
             )
         };
@@ -468,6 +558,12 @@ impl Capture {
             let lesson = file.strip_suffix(".md").ok_or_else(bad)?;
             return Ok(Capture::Labs {
                 lesson: lesson.to_owned(),
+            });
+        }
+        if let Some(step) = file.strip_suffix(".gif") {
+            return Ok(Capture::Gif {
+                lesson: dir.to_owned(),
+                step: step.to_owned(),
             });
         }
         let stem = file.strip_suffix(".txt").ok_or_else(bad)?;
@@ -485,7 +581,17 @@ impl Capture {
     /// The lesson it is about.
     fn lesson(&self) -> &str {
         match self {
-            Capture::Step { lesson, .. } | Capture::Labs { lesson } => lesson,
+            Capture::Step { lesson, .. }
+            | Capture::Gif { lesson, .. }
+            | Capture::Labs { lesson } => lesson,
+        }
+    }
+
+    /// The step it comes from, if it comes from a step.
+    fn step(&self) -> Option<&str> {
+        match self {
+            Capture::Step { step, .. } | Capture::Gif { step, .. } => Some(step),
+            Capture::Labs { .. } => None,
         }
     }
 
@@ -502,6 +608,9 @@ impl Capture {
                     .join(lesson)
                     .join(format!("{step}{suffix}.txt"))
             }
+            Capture::Gif { lesson, step } => Path::new(GENERATED)
+                .join(lesson)
+                .join(format!("{step}.gif")),
             Capture::Labs { lesson } => {
                 Path::new(GENERATED).join(LABS).join(format!("{lesson}.md"))
             }
@@ -510,23 +619,24 @@ impl Capture {
 
     /// Makes the capture and writes it into the book.
     fn generate(&self, book: &Path) -> Result {
-        let text = match self {
+        let bytes = match self {
             Capture::Step {
                 lesson,
                 step,
                 timeline,
-            } => step_output(lesson, step, *timeline)?,
+            } => step_output(lesson, step, *timeline)?.into_bytes(),
+            Capture::Gif { lesson, step } => step_gif(lesson, step)?,
             Capture::Labs { lesson } => {
                 // No labs file yet means no labs yet, not an error.
                 let info = fs::read_to_string(root().join("labs").join("info.toml"));
-                labs_table(&info.unwrap_or_default(), lesson)
+                labs_table(&info.unwrap_or_default(), lesson).into_bytes()
             }
         };
         let path = book.join("src").join(self.file());
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
         }
-        fs::write(&path, text).map_err(|e| failed(&path, e))
+        fs::write(&path, bytes).map_err(|e| failed(&path, e))
     }
 }
 
@@ -550,6 +660,48 @@ fn step_output(lesson: &str, step: &str, timeline: bool) -> Result<String> {
         )));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Runs a step with a temporary directory of its own and returns the one GIF it wrote there.
+fn step_gif(lesson: &str, step: &str) -> Result<Vec<u8>> {
+    eprintln!("capturing the GIF of {lesson} {step}");
+    let dir = std::env::temp_dir().join(format!(
+        "chanlab-docs-{}-{lesson}-{step}",
+        std::process::id()
+    ));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).map_err(|e| failed(&dir, e))?;
+    let mut command = cargo(["run", "--quiet", "--package"]);
+    command.arg(format!("chanlab-{lesson}")).args(["--", step]);
+    // Where `std::env::temp_dir` looks, on Unix and on Windows.
+    for var in ["TMPDIR", "TMP", "TEMP"] {
+        command.env(var, &dir);
+    }
+    let output = command.output();
+    let gifs: Vec<PathBuf> = fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| Some(e.ok()?.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "gif"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let gif = match gifs.as_slice() {
+        [gif] => fs::read(gif).map_err(|e| failed(gif, e)),
+        _ => Err(Error::Failed(format!(
+            "{lesson} {step} wrote {} GIF(s) into its temporary directory, not one",
+            gifs.len()
+        ))),
+    };
+    let _ = fs::remove_dir_all(&dir);
+    let output = output.map_err(|e| Error::Failed(format!("could not run cargo: {e}")))?;
+    if !output.status.success() {
+        return Err(Error::Failed(format!(
+            "{lesson} {step} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    gif
 }
 
 /// One lab of `labs/info.toml`: the fields the book shows.
@@ -829,6 +981,13 @@ fn main() {
                 },
             ),
             (
+                "server/lissajous.gif",
+                Capture::Gif {
+                    lesson: "server".into(),
+                    step: "lissajous".into(),
+                },
+            ),
+            (
                 "labs/select.md",
                 Capture::Labs {
                     lesson: "select".into(),
@@ -842,10 +1001,28 @@ fn main() {
             "basic.txt",
             "select/basic.md",
             "labs/select.txt",
+            "labs/select.gif",
             "a/b/c.txt",
         ] {
             assert!(Capture::parse(Path::new(bad)).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn links_and_images_are_found_outside_code() {
+        let page = "See [nil](nil.md#spin) and ![A figure](../generated/server/lissajous.gif \"t\").\n\
+                    <img src=\"pic.gif\" alt=\"x\"> [docs](https://docs.rs) [top](#top) [draft]()\n\
+                    `[not](a link)` and then [after](after.md)\n\
+                    ```go\nx := f[i](y)\n```\n";
+        assert_eq!(
+            links(page),
+            [
+                "nil.md",
+                "../generated/server/lissajous.gif",
+                "pic.gif",
+                "after.md"
+            ]
+        );
     }
 
     #[test]
@@ -941,7 +1118,9 @@ difficulty = "medium"
                 ),
                 (
                     "src/intro.md",
-                    "{{#include generated/alpha/two.timeline.txt}}\n",
+                    "{{#include generated/alpha/two.timeline.txt}}\n\
+                     ![figure](generated/alpha/one.gif) [one](alpha/one.md) [lost](lost.md)\n\
+                     ![no step](generated/alpha/six.gif)\n",
                 ),
                 (
                     "src/alpha/index.md",
@@ -967,10 +1146,12 @@ difficulty = "medium"
             "no `ANCHOR: nope`",
             "missing.rs",
             "there is no lesson delta",
+            "intro.md: link to lost.md: no such file",
+            "intro.md: link to generated/alpha/six.gif: lesson alpha has no step six",
         ] {
             assert!(all.contains(expected), "{expected:?} not in:\n{all}");
         }
-        assert_eq!(report.problems.len(), 7, "{all}");
+        assert_eq!(report.problems.len(), 9, "{all}");
         assert_eq!(report.pending, ["beta"]);
         assert_eq!(
             report.captures,
@@ -982,6 +1163,10 @@ difficulty = "medium"
                     lesson: "alpha".into(),
                     step: "two".into(),
                     timeline: true
+                },
+                Capture::Gif {
+                    lesson: "alpha".into(),
+                    step: "one".into(),
                 },
             ]
         );
