@@ -491,27 +491,78 @@ fn linger(mut stream: &TcpStream) {
     }
 }
 
-/// Answers a connection the server has no room for: `503`, after reading what the client sent,
-/// so that it gets the answer rather than a reset. Runs on one thread for all refusals, so each
-/// is short.
-pub(crate) fn refuse(mut stream: TcpStream) {
+/// Sends a connection the server has no room for its `503` at once, without waiting for its
+/// request, and stops writing. The client reads the answer whenever it likes; the socket is left
+/// non-blocking for [`drain_refusals`], which must still read what the client sends, or closing
+/// it would reset the connection and could destroy the answer.
+///
+/// The answer is a couple of hundred bytes on a new connection: it fits in the empty send buffer,
+/// so the accept loop that calls this never waits on the client.
+pub(crate) fn send_refusal(stream: &TcpStream) -> io::Result<()> {
+    stream.set_nonblocking(true)?;
     let _ = stream.set_nodelay(true);
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
-    let give_up = Instant::now() + Duration::from_millis(250);
-    let mut head = Vec::new();
-    let mut chunk = [0; 2048];
-    while Instant::now() < give_up && head.len() < 16 * 1024 && !head.ends_with(b"\r\n\r\n") {
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => head.extend_from_slice(&chunk[..n]),
-        }
-    }
     let mut res = Response::new();
     res.error(503, "server busy: too many connections, try again");
     res.set_header("Retry-After", "1");
-    let _ = write_response(&mut Vec::new(), &stream, &res, false, false);
-    linger(&stream);
+    let mut out = Vec::new();
+    write_response(&mut out, stream, &res, false, false)?;
+    stream.shutdown(Shutdown::Write)
+}
+
+/// The refused connections being drained at once, at most; more wait in the queue.
+const MAX_DRAINING: usize = 1024;
+
+/// How often the refusal thread looks at the connections it drains.
+const DRAIN_POLL: Duration = Duration::from_millis(2);
+
+/// Reads and discards what refused clients send until each closes its end (or gives it half a
+/// second, or a megabyte), then closes it: the lingering close of [`linger`], for many
+/// connections on one thread. Returns once `refusals` is closed and every connection is done.
+pub(crate) fn drain_refusals(refusals: &crossbeam::channel::Receiver<TcpStream>) {
+    struct Draining {
+        stream: TcpStream,
+        give_up: Instant,
+        discarded: usize,
+    }
+    let draining = |stream| Draining {
+        stream,
+        give_up: Instant::now() + Duration::from_millis(500),
+        discarded: 0,
+    };
+    let mut open: Vec<Draining> = Vec::new();
+    let mut sink = [0; 4096];
+    loop {
+        if open.is_empty() {
+            match refusals.recv() {
+                Ok(stream) => open.push(draining(stream)),
+                Err(_) => return, // the server has stopped and nothing is left
+            }
+        }
+        while open.len() < MAX_DRAINING {
+            match refusals.try_recv() {
+                Ok(stream) => open.push(draining(stream)),
+                Err(_) => break,
+            }
+        }
+        let now = Instant::now();
+        open.retain_mut(|d| loop {
+            match d.stream.read(&mut sink) {
+                Ok(0) => return false, // the client has closed: so can we
+                Ok(n) => {
+                    d.discarded += n;
+                    if d.discarded > 1024 * 1024 {
+                        return false;
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return now < d.give_up,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
+        });
+        if !open.is_empty() {
+            std::thread::sleep(DRAIN_POLL);
+        }
+    }
 }
 
 #[cfg(test)]

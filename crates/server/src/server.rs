@@ -16,8 +16,9 @@ use std::time::{Duration, Instant};
 /// The address the lesson's server listens on unless told otherwise.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
 
-/// Connections over the cap wait here for their `503`; when it is full they are simply closed.
-const REFUSAL_QUEUE: usize = 64;
+/// Connections over the cap, answered `503`, wait here to be drained and closed; when it is full
+/// they are closed at once (their answer is sent, but a client still sending may lose it).
+const REFUSAL_QUEUE: usize = 256;
 
 /// What can go wrong starting a server.
 #[derive(Debug, thiserror::Error)]
@@ -280,7 +281,7 @@ impl Server {
         let (refuse, refusals) = channel::bounded::<TcpStream>(REFUSAL_QUEUE);
         let refuser = thread::Builder::new()
             .name("server-refuse".into())
-            .spawn(move || refusals.iter().for_each(connection::refuse))
+            .spawn(move || connection::drain_refusals(&refusals))
             .map_err(Error::Spawn)?;
         let mut workers: Vec<JoinHandle<()>> = Vec::new();
         let mut backoff = Duration::ZERO;
@@ -305,7 +306,10 @@ impl Server {
             let (id, idle) = match self.shared.admit(&stream) {
                 Admission::Admitted(id, idle) => (id, idle),
                 Admission::Full => {
-                    let _ = refuse.try_send(stream); // a full queue closes it unanswered
+                    // Answered at once, so a flood over the cap never waits on one client.
+                    if connection::send_refusal(&stream).is_ok() {
+                        let _ = refuse.try_send(stream);
+                    }
                     continue;
                 }
                 Admission::Stopping => break,
