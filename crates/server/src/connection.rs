@@ -545,18 +545,20 @@ pub(crate) fn drain_refusals(refusals: &crossbeam::channel::Receiver<TcpStream>)
             }
         }
         let now = Instant::now();
-        open.retain_mut(|d| loop {
-            match d.stream.read(&mut sink) {
-                Ok(0) => return false, // the client has closed: so can we
-                Ok(n) => {
-                    d.discarded += n;
-                    if d.discarded > 1024 * 1024 {
-                        return false;
+        open.retain_mut(|d| {
+            loop {
+                match d.stream.read(&mut sink) {
+                    Ok(0) => return false, // the client has closed: so can we
+                    Ok(n) => {
+                        d.discarded += n;
+                        if d.discarded > 1024 * 1024 {
+                            return false;
+                        }
                     }
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => return now < d.give_up,
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(_) => return false,
                 }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => return now < d.give_up,
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(_) => return false,
             }
         });
         if !open.is_empty() {
