@@ -183,6 +183,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let urls = demo.as_ref().map_or(urls, Demo::urls);
     let start = Instant::now();
     let mut failed = 0;
+    // ANCHOR: print
     for outcome in &fetch_all(urls, &options) {
         match outcome {
             Ok(fetched) => cx.say(fetched),
@@ -192,6 +193,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
             }
         }
     }
+    // ANCHOR_END: print
     let elapsed = start.elapsed();
     cx.say(format!("{:.2}s elapsed", elapsed.as_secs_f64()));
     if let Some(demo) = demo {

@@ -17,6 +17,7 @@ pub fn bad_urls(
     timeout: Duration,
 ) -> Vec<String> {
     let slow_ms = timeout.as_millis() * 2;
+    // ANCHOR: bad_urls
     let mut urls = vec![
         "http://exa mple.com/".to_owned(), // not a URL: a space in the host
         "ftp://127.0.0.1/file".to_owned(), // a scheme we do not speak
@@ -26,6 +27,7 @@ pub fn bad_urls(
         format!("{demo}/sleep?ms={slow_ms}"), // slower than the timeout
     ];
     urls.extend(Fault::ALL.iter().map(|fault| faulty.url(*fault)));
+    // ANCHOR_END: bad_urls
     urls
 }
 

@@ -18,6 +18,7 @@ pub struct Fetched {
     pub elapsed: Duration,
 }
 
+// ANCHOR: line
 impl fmt::Display for Fetched {
     /// The seed's line: seconds, bytes right-aligned in 7 columns, URL.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -30,8 +31,10 @@ impl fmt::Display for Fetched {
         )
     }
 }
+// ANCHOR_END: line
 
 /// Why a fetch failed: each kind of bad URL or bad server gets its own variant and message.
+// ANCHOR: errors
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     /// The text is not a URL at all.
@@ -67,6 +70,7 @@ pub enum FetchError {
     #[error("{0}")]
     Other(String),
 }
+// ANCHOR_END: errors
 
 /// Fetches `url` with `agent`, discarding the body but counting it as it streams.
 ///
@@ -80,6 +84,7 @@ pub enum FetchError {
 /// let err = fetch(&agent, "gopher://example.org/").unwrap_err();
 /// assert!(matches!(err, FetchError::UnsupportedScheme(s) if s == "gopher"));
 /// ```
+// ANCHOR: fetch
 pub fn fetch(agent: &Agent, url: &str) -> Result<Fetched, FetchError> {
     let start = Instant::now();
     let host = check_url(url)?;
@@ -115,6 +120,7 @@ pub fn fetch(agent: &Agent, url: &str) -> Result<Fetched, FetchError> {
         elapsed: start.elapsed(),
     })
 }
+// ANCHOR_END: fetch
 
 /// Checks what can be checked before connecting; returns the host.
 fn check_url(url: &str) -> Result<String, FetchError> {

@@ -114,6 +114,7 @@ impl Connection {
             .stream
             .set_write_timeout(Some(shared.config.write_timeout));
         let mut res = Response::new();
+        // ANCHOR: keep_alive
         let mut first = true;
         loop {
             match self.exchange(first, &mut res) {
@@ -129,6 +130,7 @@ impl Connection {
                 Next::Linger => return linger(&self.stream),
             }
         }
+        // ANCHOR_END: keep_alive
     }
 
     /// Reads one request and answers it.
@@ -246,12 +248,14 @@ impl Connection {
         };
         res.reset();
         let mut keep_alive = head.keep_alive;
+        // ANCHOR: panic
         if catch_unwind(AssertUnwindSafe(|| self.handler.handle(&request, res))).is_err() {
             // The handler's state is unknown: answer, then close.
             res.reset();
             res.error(500, "internal server error");
             keep_alive = false;
         }
+        // ANCHOR_END: panic
         let keep_alive = keep_alive && !self.shared.stopping();
         let head_only = request.method == "HEAD";
         write_response(&mut self.out, &self.stream, res, head_only, keep_alive)?;

@@ -50,6 +50,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     };
     let server = Server::bind("127.0.0.1:0")?.spawn()?;
     let start = std::time::Instant::now();
+    // ANCHOR: clients
     thread::scope(|s| -> anyhow::Result<()> {
         let clients: Vec<_> = (0..threads)
             .map(|i| {
@@ -71,6 +72,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         }
         Ok(())
     })?;
+    // ANCHOR_END: clients
     let elapsed = start.elapsed();
     let count = ureq::get(&server.url("/count"))
         .call()?

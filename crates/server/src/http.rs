@@ -11,6 +11,7 @@ use std::net::SocketAddr;
 ///
 /// A handler runs on the thread of the connection that sent the request, so many run at once;
 /// shared state needs a lock. A panic is caught and answered `500`.
+// ANCHOR: handler
 pub trait Handler: Send + Sync + 'static {
     /// Fills in `res` for `req`. `res` starts as an empty `200 OK`.
     fn handle(&self, req: &Request<'_>, res: &mut Response);
@@ -24,6 +25,7 @@ where
         self(req, res)
     }
 }
+// ANCHOR_END: handler
 
 /// A request, borrowed from the connection's buffer: nothing is copied to hand it to a handler.
 #[derive(Debug)]

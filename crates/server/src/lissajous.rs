@@ -246,6 +246,7 @@ pub fn gif(params: &Params, freq: f64) -> Result<Vec<u8>, gif::EncodingError> {
 // ANCHOR_END: gif
 
 /// `/lissajous`: a GIF of a figure with a random frequency ratio, or `400` and the reason.
+// ANCHOR: handler
 pub fn handler(req: &Request<'_>, res: &mut Response) {
     let params = match Params::from_query(req.query()) {
         Ok(params) => params,
@@ -257,6 +258,7 @@ pub fn handler(req: &Request<'_>, res: &mut Response) {
         Err(e) => res.error(500, format_args!("encoding the GIF failed: {e}")),
     }
 }
+// ANCHOR_END: handler
 
 /// Fetches `/lissajous` from a server on a free port and writes the GIF to the temporary
 /// directory. Arguments after `--` are query parameters: `-- cycles=7 size=150`.

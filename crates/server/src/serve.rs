@@ -9,6 +9,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let addr = addr(cx.args())?;
     let server =
         Server::bind(addr.as_str()).with_context(|| format!("starting the server on {addr}"))?;
+    // ANCHOR: ctrlc
     let stop = server.shutdown_handle();
     let said = cx.clone();
     ctrlc::set_handler(move || {
@@ -25,6 +26,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     ));
     cx.say("Ctrl-C stops");
     server.serve()?;
+    // ANCHOR_END: ctrlc
     cx.say("stopped: every request answered, every connection thread joined");
     Ok(())
 }

@@ -56,6 +56,7 @@ pub enum Error {
 /// assert_eq!(config.max_connections, Config::default().max_connections);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// ANCHOR: config
 pub struct Config {
     /// Live connections at most: each has a thread. Beyond it a connection is answered `503`.
     pub max_connections: usize,
@@ -73,6 +74,7 @@ pub struct Config {
     /// The largest request body, in bytes; beyond it `413`.
     pub max_body_bytes: usize,
 }
+// ANCHOR_END: config
 
 impl Default for Config {
     fn default() -> Config {
@@ -188,6 +190,7 @@ impl Shared {
         self.connections.lock().live.len()
     }
 
+    // ANCHOR: stop
     fn stop(&self) {
         if self.stopping.swap(true, Ordering::SeqCst) {
             return;
@@ -215,6 +218,7 @@ impl Shared {
         };
         let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
     }
+    // ANCHOR_END: stop
 }
 
 enum Admission {
@@ -283,6 +287,7 @@ impl Server {
             .name("server-refuse".into())
             .spawn(move || connection::drain_refusals(&refusals))
             .map_err(Error::Spawn)?;
+        // ANCHOR: accept
         let mut workers: Vec<JoinHandle<()>> = Vec::new();
         let mut backoff = Duration::ZERO;
         while !self.shared.stopping() {
@@ -335,6 +340,7 @@ impl Server {
         for worker in workers {
             let _ = worker.join();
         }
+        // ANCHOR_END: accept
         drop(refuse);
         let _ = refuser.join();
         Ok(())
