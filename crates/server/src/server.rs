@@ -282,11 +282,18 @@ impl Server {
     /// connections, lets requests in progress finish, and joins every thread it started before
     /// returning.
     pub fn serve(self) -> Result<(), Error> {
+        self.serve_and_signal(|| {})
+    }
+
+    /// [`serve`](Server::serve), calling `started` once every thread the server keeps for its
+    /// whole life is running.
+    fn serve_and_signal(self, started: impl FnOnce()) -> Result<(), Error> {
         let (refuse, refusals) = channel::bounded::<TcpStream>(REFUSAL_QUEUE);
         let refuser = thread::Builder::new()
             .name("server-refuse".into())
             .spawn(move || connection::drain_refusals(&refusals))
             .map_err(Error::Spawn)?;
+        started();
         // ANCHOR: accept
         let mut workers: Vec<JoinHandle<()>> = Vec::new();
         let mut backoff = Duration::ZERO;
@@ -346,16 +353,31 @@ impl Server {
         Ok(())
     }
 
-    /// Serves on a new thread and returns at once: the way to embed a server in a program or a
-    /// test. Dropping the [`Running`] handle, or calling [`Running::shutdown`], stops and drains
-    /// it and joins its threads.
+    /// Serves on a new thread and returns once it is serving: the way to embed a server in a
+    /// program or a test. Dropping the [`Running`] handle, or calling [`Running::shutdown`],
+    /// stops and drains it and joins its threads.
+    ///
+    /// When `spawn` returns, the server's own threads are all running, so a test that counts
+    /// threads from then on sees only those its requests start.
     pub fn spawn(self) -> Result<Running, Error> {
         let addr = self.local_addr();
         let shutdown = self.shutdown_handle();
+        let (started_tx, started) = channel::bounded::<()>(1);
         let thread = thread::Builder::new()
             .name("server-accept".into())
-            .spawn(move || self.serve())
+            .spawn(move || {
+                self.serve_and_signal(move || {
+                    let _ = started_tx.send(());
+                })
+            })
             .map_err(Error::Spawn)?;
+        if started.recv().is_err() {
+            // `serve` returned before it started serving: it failed, and its error says why.
+            return match thread.join() {
+                Ok(Err(error)) => Err(error),
+                _ => Err(Error::Panicked),
+            };
+        }
         Ok(Running {
             addr,
             shutdown,
