@@ -1,5 +1,6 @@
 //! A deliberately misbehaving HTTP server on loopback, for showing and testing how a client
-//! copes with servers that stall, cut, drip, never stop, or redirect forever.
+//! copes with servers that stall, cut or reset a body, lie about its length, drip, never stop,
+//! send headers forever, do not speak HTTP, or redirect forever.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -21,16 +22,29 @@ pub enum Fault {
     SlowDrip,
     /// Redirects to itself, forever.
     RedirectLoop,
+    /// Promises a 100,000-byte body, sends 1,000 bytes, and resets the connection.
+    ResetMidBody,
+    /// Promises a 100,000-byte body, sends 1,000 bytes, and then sends nothing more while
+    /// keeping the connection open: the `Content-Length` is a lie only a timeout uncovers.
+    LyingLength,
+    /// Sends header lines forever and never ends the head.
+    EndlessHeaders,
+    /// Answers with a line that is not HTTP at all, and closes.
+    NotHttp,
 }
 
 impl Fault {
     /// Every fault, for demonstrations and tests that go through them all.
-    pub const ALL: [Fault; 5] = [
+    pub const ALL: [Fault; 9] = [
         Fault::CutBody,
         Fault::Stall,
         Fault::EndlessBody,
         Fault::SlowDrip,
         Fault::RedirectLoop,
+        Fault::ResetMidBody,
+        Fault::LyingLength,
+        Fault::EndlessHeaders,
+        Fault::NotHttp,
     ];
 
     /// The path that triggers this fault.
@@ -41,6 +55,10 @@ impl Fault {
             Fault::EndlessBody => "/endless",
             Fault::SlowDrip => "/drip",
             Fault::RedirectLoop => "/redirect",
+            Fault::ResetMidBody => "/reset",
+            Fault::LyingLength => "/lie",
+            Fault::EndlessHeaders => "/headers",
+            Fault::NotHttp => "/not-http",
         }
     }
 
@@ -132,10 +150,16 @@ fn misbehave(mut stream: TcpStream, stop: &AtomicBool) -> io::Result<()> {
     stream.set_read_timeout(Some(POLL))?;
     // A client that stops reading must not pin this thread: a blocked write gives up.
     stream.set_write_timeout(Some(Duration::from_secs(1)))?;
-    let Some(path) = read_request_path(&mut stream, stop)? else {
+    let Some((path, head_len)) = peek_request(&mut stream, stop)? else {
         return Ok(());
     };
-    let Some(fault) = Fault::from_path(&path) else {
+    let fault = Fault::from_path(&path);
+    // The request stays unread only where a reset is wanted: closing a socket with unread
+    // input makes the system reset the connection instead of closing it.
+    if fault != Some(Fault::ResetMidBody) {
+        stream.read_exact(&mut vec![0; head_len])?;
+    }
+    let Some(fault) = fault else {
         return stream.write_all(
             b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
         );
@@ -174,31 +198,68 @@ fn misbehave(mut stream: TcpStream, stop: &AtomicBool) -> io::Result<()> {
         Fault::RedirectLoop => stream.write_all(
             b"HTTP/1.1 302 Found\r\nLocation: /redirect\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
         ),
+        Fault::ResetMidBody => {
+            stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")?;
+            stream.write_all(&[b'x'; 1000])?;
+            // Give the client a moment to take the head and the first bytes, so the reset
+            // comes in the middle of the body.
+            thread::sleep(Duration::from_millis(50));
+            Ok(()) // dropped with the request unread: a reset
+        }
+        Fault::LyingLength => {
+            stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")?;
+            stream.write_all(&[b'x'; 1000])?;
+            while !stop.load(Ordering::SeqCst) && !peer_closed(&mut stream)? {}
+            Ok(())
+        }
+        Fault::EndlessHeaders => {
+            stream.write_all(b"HTTP/1.1 200 OK\r\n")?;
+            let line = format!("X-More: {}\r\n", "y".repeat(100));
+            while !stop.load(Ordering::SeqCst) {
+                stream.write_all(line.as_bytes())?;
+            }
+            Ok(())
+        }
+        Fault::NotHttp => stream.write_all(b"SSH-2.0-OpenSSH_9.6\r\n"),
     }
 }
 
-/// Reads up to the end of the request head and returns the path; `None` if the peer went away
-/// or the server is stopping.
-fn read_request_path(stream: &mut TcpStream, stop: &AtomicBool) -> io::Result<Option<String>> {
-    let mut head = Vec::new();
-    let mut buffer = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        if stop.load(Ordering::SeqCst) || head.len() > 64 * 1024 {
+/// Waits for the whole request head without reading it (it stays in the socket), and returns
+/// the path and the head's length; `None` if the peer went away or the server is stopping.
+fn peek_request(stream: &mut TcpStream, stop: &AtomicBool) -> io::Result<Option<(String, usize)>> {
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        if stop.load(Ordering::SeqCst) {
             return Ok(None);
         }
-        match stream.read(&mut buffer) {
+        let seen = match stream.peek(&mut buffer) {
             Ok(0) => return Ok(None),
-            Ok(n) => head.extend_from_slice(&buffer[..n]),
+            Ok(n) => &buffer[..n],
             Err(e)
                 if matches!(
                     e.kind(),
                     io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) => {}
+                ) =>
+            {
+                continue;
+            }
             Err(e) => return Err(e),
+        };
+        if let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+            let line = String::from_utf8_lossy(&seen[..end]);
+            let path = line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or_default()
+                .to_owned();
+            return Ok(Some((path, end + 4)));
         }
+        if seen.len() == buffer.len() {
+            return Ok(None); // a head this long is not a request worth answering
+        }
+        // Peeking returns at once while part of a head waits: pause instead of spinning.
+        thread::sleep(POLL);
     }
-    let line = String::from_utf8_lossy(&head);
-    Ok(line.split_whitespace().nth(1).map(str::to_owned))
 }
 
 /// Waits one poll interval for the peer; returns whether it has closed the connection.

@@ -7,7 +7,7 @@ use std::process::Command;
 use std::time::Duration;
 
 /// What each bad URL's line must say, in the order `bad_urls` lists them.
-const EXPECTED: [&str; 11] = [
+const EXPECTED: [&str; 15] = [
     "invalid URL",
     "unsupported scheme \"ftp\"",
     "connection refused",
@@ -19,12 +19,16 @@ const EXPECTED: [&str; 11] = [
     "timed out after",                      // endless body
     "timed out after",                      // slow drip
     "too many redirects",
+    "connection cut after 1000 body bytes", // reset
+    "timed out after",                      // lying Content-Length
+    "too many headers",                     // endless headers
+    "invalid HTTP version",                 // not HTTP
 ];
 
 #[test]
 fn the_errors_step_reports_every_kind() {
     let t = run_step(errors::run, 0.1);
-    assert!(t.contains("11 failed and 0 succeeded"), "{t}");
+    assert!(t.contains("15 failed and 0 succeeded"), "{t}");
     for expected in EXPECTED {
         assert!(t.contains(expected), "no line says {expected:?}:\n{t}");
     }
