@@ -35,16 +35,22 @@ enum Next {
 }
 
 /// A request's head, checked: what the connection needs before the handler runs.
-struct Head {
-    len: usize,
-    content_length: usize,
-    keep_alive: bool,
-    expect_continue: bool,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Head {
+    /// The head's length in bytes, up to and including the blank line.
+    pub len: usize,
+    /// The body's length: the `Content-Length`, or 0 without one.
+    pub content_length: usize,
+    /// Whether the connection stays open after the answer.
+    pub keep_alive: bool,
+    /// Whether the client waits for `100 Continue` before it sends the body.
+    pub expect_continue: bool,
 }
 
-/// A request the server answers itself, with a status and a one-line reason.
-#[derive(Debug)]
-struct Reject(u16, Cow<'static, str>);
+/// A request the server answers itself, before any handler sees it: the status (`400`, `431`,
+/// `505`...) and a one-line reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reject(pub u16, pub Cow<'static, str>);
 
 impl Reject {
     fn new(status: u16, reason: impl Into<Cow<'static, str>>) -> Reject {
@@ -301,8 +307,25 @@ fn timed_out(e: &io::Error) -> bool {
     matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock)
 }
 
-/// Parses and checks a request head: `None` while it is incomplete.
-fn parse_head(buf: &[u8], max_header_bytes: usize) -> Result<Option<Head>, Reject> {
+/// Parses and checks the request head at the start of `buf`, as a connection does before it
+/// runs a handler: `Ok(None)` while the head is incomplete, the head when it is complete and
+/// acceptable, or the status and reason the server answers instead.
+///
+/// It is public for the fuzz targets in `fuzz/`: whatever the bytes, it returns, and a head it
+/// accepts always has a request line whose target has a path.
+///
+/// ```
+/// use chanlab_server::http::{Reject, parse_head};
+///
+/// let head = parse_head(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", 16 * 1024).unwrap().unwrap();
+/// assert_eq!((head.len, head.keep_alive), (27, true));
+/// assert_eq!(parse_head(b"GET / HTTP/1.1\r\nHost: x\r\n", 16 * 1024), Ok(None));
+/// let Err(Reject(status, _)) = parse_head(b"GET / HTTP/1.1\r\n\r\n", 16 * 1024) else {
+///     panic!("a request without Host is refused")
+/// };
+/// assert_eq!(status, 400);
+/// ```
+pub fn parse_head(buf: &[u8], max_header_bytes: usize) -> Result<Option<Head>, Reject> {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut headers);
     let len = match req.parse(buf) {

@@ -6,6 +6,8 @@ use std::fmt::Display;
 use std::io::Write;
 use std::net::SocketAddr;
 
+pub use crate::connection::{Head, Reject, parse_head};
+
 /// Something that answers requests: the lesson's [`Router`](crate::Router), or any closure
 /// `Fn(&Request, &mut Response)` that is `Send + Sync`.
 ///
