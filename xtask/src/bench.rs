@@ -170,7 +170,7 @@ const CASES: &[Case] = &[
 const PROCESS_DEADLINE: Duration = Duration::from_secs(300);
 
 /// What the command line asked for.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 struct Options {
     cases: Vec<&'static Case>,
     quick: bool,
@@ -186,12 +186,6 @@ enum Json {
     No,
     Stdout,
     File(PathBuf),
-}
-
-impl PartialEq for Case {
-    fn eq(&self, other: &Case) -> bool {
-        self.name == other.name
-    }
 }
 
 /// Runs the command.
@@ -223,7 +217,8 @@ pub fn run(args: &[String]) -> Result {
         options: &options,
         rust,
         go: go_bin,
-        servers: None,
+        rust_server: None,
+        go_server: None,
         wrk: has_wrk(),
     };
     let mut rows = Vec::new();
@@ -315,7 +310,7 @@ fn parse(args: &[String]) -> Result<Options> {
                         &names,
                     ))
                 })?;
-                if !options.cases.contains(&case) {
+                if options.cases.iter().all(|c| c.name != case.name) {
                     options.cases.push(case);
                 }
             }
@@ -347,7 +342,8 @@ struct Bench<'a> {
     options: &'a Options,
     rust: PathBuf,
     go: Option<GoBinaries>,
-    servers: Option<Servers>,
+    rust_server: Option<RustServer>,
+    go_server: Option<GoServer>,
     wrk: bool,
 }
 
@@ -355,12 +351,6 @@ struct Bench<'a> {
 struct GoBinaries {
     bench: PathBuf,
     server: PathBuf,
-}
-
-/// The servers the HTTP cases talk to.
-struct Servers {
-    rust: RustServer,
-    go: Option<GoServer>,
 }
 
 impl Bench<'_> {
@@ -391,16 +381,20 @@ impl Bench<'_> {
             ops.to_string(),
         ];
         if case.name == "fetchall" {
-            args.extend(["--target".to_owned(), self.servers()?.rust.url.clone()]);
+            args.extend(["--target".to_owned(), self.rust_server()?.url.clone()]);
         }
         let mut rows: Vec<Row> = Vec::new();
         let mut go = Vec::new();
         for _ in 0..self.options.runs {
             for (label, ns) in samples(&self.rust, &args)? {
-                match rows.iter_mut().find(|r| r.implementation == label) {
-                    Some(row) => row.rust.push(ns),
-                    None => rows.push(Row::new(case.name, case.op, Some(ops), label, ns)),
-                }
+                let at = match rows.iter().position(|r| r.implementation == label) {
+                    Some(at) => at,
+                    None => {
+                        rows.push(Row::new(case.name, case.op, Some(ops), label));
+                        rows.len() - 1
+                    }
+                };
+                rows[at].rust.push(ns);
             }
             if let Some(bin) = &self.go {
                 go.extend(samples(&bin.bench, &args)?.into_iter().map(|(_, ns)| ns));
@@ -413,16 +407,14 @@ impl Bench<'_> {
     /// `wrk` against chanlab's server and then Go's, `runs` times, after a warm-up of each.
     fn http(&mut self, case: &Case, path: &str, connections: u32) -> Result<Vec<Row>> {
         let seconds = if self.options.quick { 2 } else { 5 };
-        let servers = self.servers()?;
-        let rust_url = format!("{}{path}", servers.rust.url);
-        let go_url = servers.go.as_ref().map(|g| format!("{}{path}", g.url));
+        let rust_url = format!("{}{path}", self.rust_server()?.url);
+        let go_url = self.go_server()?.map(|g| format!("{}{path}", g.url));
         let wrk = |url: &str, seconds| wrk(url, connections, seconds);
         wrk(&rust_url, 1)?;
         if let Some(url) = &go_url {
             wrk(url, 1)?;
         }
-        let mut row = Row::new(case.name, case.op, None, "chanlab server".into(), 0.0);
-        row.rust.clear();
+        let mut row = Row::new(case.name, case.op, None, "chanlab server".into());
         for _ in 0..self.options.runs {
             row.rust.push(1e9 / wrk(&rust_url, seconds)?);
             if let Some(url) = &go_url {
@@ -432,17 +424,20 @@ impl Bench<'_> {
         Ok(vec![row])
     }
 
-    /// The servers, started the first time a case needs them.
-    fn servers(&mut self) -> Result<&Servers> {
-        if self.servers.is_none() {
-            let rust = RustServer::start(&self.rust)?;
-            let go = match &self.go {
-                Some(bin) => Some(GoServer::start(&bin.server)?),
-                None => None,
-            };
-            self.servers = Some(Servers { rust, go });
+    /// chanlab's server, started the first time a case needs it.
+    fn rust_server(&mut self) -> Result<&RustServer> {
+        if self.rust_server.is_none() {
+            self.rust_server = Some(RustServer::start(&self.rust)?);
         }
-        Ok(self.servers.as_ref().expect("just started"))
+        Ok(self.rust_server.as_ref().expect("just started"))
+    }
+
+    /// The Go server when Go is in the race, started the first time a case needs it.
+    fn go_server(&mut self) -> Result<Option<&GoServer>> {
+        if let (None, Some(bin)) = (&self.go_server, &self.go) {
+            self.go_server = Some(GoServer::start(&bin.server)?);
+        }
+        Ok(self.go_server.as_ref())
     }
 }
 
@@ -608,10 +603,7 @@ fn build_go(cases: &[&Case]) -> Result<GoBinaries> {
         .map_err(|_| Error::Failed(format!("go build {package} in bench/go failed")))
     };
     go_build(&binaries.bench, ".")?;
-    let needs_server = cases
-        .iter()
-        .any(|c| matches!(c.kind, Kind::Http { .. }) || c.name == "fetchall");
-    if needs_server {
+    if cases.iter().any(|c| matches!(c.kind, Kind::Http { .. })) {
         go_build(&binaries.server, "./server")?;
     }
     Ok(binaries)

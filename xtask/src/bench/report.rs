@@ -32,20 +32,19 @@ pub struct Row {
 }
 
 impl Row {
-    /// A row with its first Rust figure.
+    /// A row with no figures yet.
     pub fn new(
         case: &'static str,
         op: &'static str,
         ops: Option<u64>,
         implementation: String,
-        first: f64,
     ) -> Row {
         Row {
             case,
             op,
             ops,
             implementation,
-            rust: vec![first],
+            rust: Vec::new(),
             go: Vec::new(),
         }
     }
@@ -383,24 +382,21 @@ mod tests {
     }
 
     fn report(go: GoStatus) -> Report {
-        let mut channel = Row::new(
+        let row = |case, op, implementation: &str, rust: &[f64], go: &[f64]| Row {
+            rust: rust.to_vec(),
+            go: go.to_vec(),
+            ..Row::new(case, op, Some(100), implementation.into())
+        };
+        let go_runs = [50.0, 40.0, 60.0];
+        let channel = row(
             "spsc-cap1",
             "one value",
-            Some(100),
-            "crossbeam".into(),
-            300.0,
+            "crossbeam",
+            &[300.0, 100.0, 200.0],
+            &go_runs,
         );
-        channel.rust.extend([100.0, 200.0]);
-        channel.go = vec![50.0, 40.0, 60.0];
-        let mut std = Row::new("spsc-cap1", "one value", Some(100), "std mpsc".into(), 80.0);
-        std.go = channel.go.clone();
-        let lone = Row::new(
-            "mutex",
-            "one lock",
-            Some(10),
-            "parking_lot::Mutex".into(),
-            20.0,
-        );
+        let std = row("spsc-cap1", "one value", "std mpsc", &[80.0], &go_runs);
+        let lone = row("mutex", "one lock", "parking_lot::Mutex", &[20.0], &[]);
         Report {
             command: "cargo xtask bench".into(),
             date: "2025-01-02T03:04:05Z".into(),
