@@ -67,7 +67,7 @@ fn the_book_checks_clean() {
 #[test]
 fn a_broken_book_is_refused_with_every_problem_named() {
     // A copy of the book beside a link to the real crates, so its includes resolve as they do in
-    // the workspace; then break it in four ways.
+    // the workspace; then break it in five ways.
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("broken-book");
     let _ = fs::remove_dir_all(&dir);
     copy_dir(&workspace().join("docs"), &dir.join("docs"));
@@ -93,6 +93,12 @@ fn a_broken_book_is_refused_with_every_problem_named() {
     );
     edit(
         &book,
+        "src/server/counter.md",
+        "(../sync/mutex.md)",
+        "(../sync/mutexes.md)",
+    );
+    edit(
+        &book,
         "src/select/timers.md",
         "```rust\n{{#include",
         "```rust\nlet pasted = 1;\n{{#include",
@@ -106,7 +112,8 @@ fn a_broken_book_is_refused_with_every_problem_named() {
         "select/basic.md: {{#include ../../../crates/select/src/basic.rs:basics}}: no `ANCHOR: basics`",
         "lesson select has no step nope",
         "select/timers.md: the rust block at line",
-        "4 problem(s)",
+        "server/counter.md: link to ../sync/mutexes.md: no such file",
+        "5 problem(s)",
     ] {
         assert!(
             stderr.contains(problem),
