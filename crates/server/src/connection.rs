@@ -154,7 +154,10 @@ impl Connection {
             };
             match self.read_more(wait, config.max_header_bytes) {
                 Ok(n) if n > 0 => {}
-                _ => return Next::Close, // gone, idle too long, or closed by a shutdown
+                // Idle too long. The request may be arriving just now (or have arrived while
+                // this thread waited for a core): drain it, or closing would reset the socket.
+                Err(e) if timed_out(&e) => return Next::Linger,
+                _ => return Next::Close, // gone, or closed by a shutdown
             }
         }
         self.idle.store(false, Ordering::SeqCst);
