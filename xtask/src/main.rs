@@ -26,7 +26,7 @@ commands:
                                          the course labs
   docs [--open] [--serve] [--check]      build the book; --check only checks it
   bench [<case>...] [--quick] [--json]   Rust and Go side by side
-  soak                                   the full hardening suite (long)";
+  soak [--fuzz-seconds N] [--no-fuzz]    the full hardening suite (long)";
 
 const COMMANDS: &[&str] = &[
     "list", "run", "test", "loom", "lab", "docs", "bench", "soak",

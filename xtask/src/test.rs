@@ -22,7 +22,17 @@ pub fn run(args: &[String]) -> Result {
                     "warnings",
                 ]),
             )?;
-            stage("tests", &mut cargo(["test", "--workspace", "--quiet"]))?;
+            // The hardening suite runs in its own stage below (soak::short), showing its figures.
+            stage(
+                "tests",
+                &mut cargo([
+                    "test",
+                    "--workspace",
+                    "--quiet",
+                    "--exclude",
+                    "chanlab-hardening",
+                ]),
+            )?;
             // Each later stage belongs to the command that owns it.
             crate::loom::short()?;
             crate::lab::verify()?;
