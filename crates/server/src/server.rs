@@ -5,6 +5,7 @@ use crate::http::Handler;
 use crate::routes;
 use crossbeam::channel;
 use parking_lot::Mutex;
+use socket2::{Domain, Protocol, Socket, Type};
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
@@ -15,6 +16,12 @@ use std::time::{Duration, Instant};
 
 /// The address the lesson's server listens on unless told otherwise.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
+
+/// Connections the system may queue until the accept loop takes them. std listens with 128,
+/// which a burst of clients overflows while the loop starts their threads; the system then drops
+/// the excess, and each dropped client waits a second before it tries again. Go's listeners ask
+/// for the system's limit instead; so does this (Linux caps it at `net.core.somaxconn`).
+const LISTEN_BACKLOG: i32 = 4096;
 
 /// Connections over the cap, answered `503`, wait here to be drained and closed; when it is full
 /// they are closed at once (their answer is sent, but a client still sending may lose it).
@@ -238,7 +245,7 @@ impl Server {
     pub fn bind_with(addr: impl ToSocketAddrs, config: Config) -> Result<Server, Error> {
         config.check()?;
         let addrs: Vec<SocketAddr> = addr.to_socket_addrs().map_err(Error::Resolve)?.collect();
-        let listener = TcpListener::bind(&addrs[..]).map_err(|source| Error::Bind {
+        let listener = listen(&addrs).map_err(|source| Error::Bind {
             addr: addrs
                 .first()
                 .map_or_else(String::new, SocketAddr::to_string),
@@ -384,6 +391,32 @@ impl Server {
             thread: Some(thread),
         })
     }
+}
+
+/// Binds and listens on the first of `addrs` that works, as `TcpListener::bind` does, with a
+/// backlog of [`LISTEN_BACKLOG`].
+fn listen(addrs: &[SocketAddr]) -> io::Result<TcpListener> {
+    let mut last = io::Error::new(io::ErrorKind::InvalidInput, "no address to listen on");
+    for addr in addrs {
+        let listener = || -> io::Result<TcpListener> {
+            let socket = Socket::new(
+                Domain::for_address(*addr),
+                Type::STREAM,
+                Some(Protocol::TCP),
+            )?;
+            // As std does on Unix, so that a restarted server gets its port back at once.
+            #[cfg(unix)]
+            socket.set_reuse_address(true)?;
+            socket.bind(&(*addr).into())?;
+            socket.listen(LISTEN_BACKLOG)?;
+            Ok(socket.into())
+        };
+        match listener() {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 /// Stops a server: no new connections, idle ones closed, requests in progress finished.
