@@ -5,6 +5,7 @@
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
+use std::sync::Barrier;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -193,18 +194,30 @@ pub fn parse_wrk(report: &str) -> Result<Tally, LoadError> {
 }
 
 /// Runs `load` with a thread and a kept-alive socket per connection: the generator to use where
-/// `wrk` is not installed. Each thread reconnects when the server closes its connection.
+/// `wrk` is not installed. Every connection is opened, and answered once, before the timed
+/// requests start, so that all are held at once even when a thousand busy client threads leave
+/// the server's accept loop little time to run. A thread reconnects when the server closes its
+/// connection. The first answers count too.
 pub fn sockets(load: &Load) -> Result<Tally, LoadError> {
-    let until = Instant::now() + load.duration;
     let request = format!("GET {} HTTP/1.1\r\nHost: {}\r\n\r\n", load.path, load.addr);
+    let opened = Barrier::new(load.connections);
     thread::scope(|s| {
         let mut clients = Vec::with_capacity(load.connections);
         for i in 0..load.connections {
-            let request = request.as_bytes();
+            let (request, opened) = (request.as_bytes(), &opened);
             let client = thread::Builder::new()
                 .name(format!("load {i}"))
                 .stack_size(64 * 1024)
-                .spawn_scoped(s, move || client(load.addr, request, until))
+                .spawn_scoped(s, move || {
+                    let mut client = Client::new(load.addr);
+                    client.request(request);
+                    opened.wait();
+                    let until = Instant::now() + load.duration;
+                    while Instant::now() < until {
+                        client.request(request);
+                    }
+                    client.tally
+                })
                 .map_err(LoadError::Thread)?;
             clients.push(client);
         }
@@ -215,40 +228,52 @@ pub fn sockets(load: &Load) -> Result<Tally, LoadError> {
     })
 }
 
-/// One connection's requests until `until`.
-fn client(addr: SocketAddr, request: &[u8], until: Instant) -> Tally {
-    let mut tally = Tally::default();
-    let mut stream: Option<TcpStream> = None;
-    let mut buf = Vec::with_capacity(4096);
-    while Instant::now() < until {
-        let conn = match &mut stream {
+/// One connection of the socket generator, and what it counted.
+struct Client {
+    addr: SocketAddr,
+    stream: Option<TcpStream>,
+    tally: Tally,
+    buf: Vec<u8>,
+}
+
+impl Client {
+    fn new(addr: SocketAddr) -> Client {
+        Client {
+            addr,
+            stream: None,
+            tally: Tally::default(),
+            buf: Vec::with_capacity(4096),
+        }
+    }
+
+    /// Sends one request and reads its answer, connecting first if needed; counts what
+    /// happened, and forgets the connection when it broke or the server closes it.
+    fn request(&mut self, request: &[u8]) {
+        let tally = &mut self.tally;
+        let conn = match &mut self.stream {
             Some(conn) => conn,
-            None => match TcpStream::connect_timeout(&addr, REQUEST_TIMEOUT) {
-                Ok(conn) => {
-                    let _ = conn.set_nodelay(true);
-                    let _ = conn.set_read_timeout(Some(REQUEST_TIMEOUT));
-                    stream.insert(conn)
-                }
+            None => match connect(self.addr) {
+                Ok(conn) => self.stream.insert(conn),
                 Err(_) => {
                     tally.connect_errors += 1;
                     thread::sleep(Duration::from_millis(10));
-                    continue;
+                    return;
                 }
             },
         };
         if conn.write_all(request).is_err() {
             tally.write_errors += 1;
-            stream = None;
-            continue;
+            self.stream = None;
+            return;
         }
-        match read_answer(conn, &mut buf) {
+        match read_answer(conn, &mut self.buf) {
             Ok(head) => {
                 tally.answered += 1;
                 if head.status >= 400 {
                     tally.refused += 1;
                 }
                 if head.close {
-                    stream = None;
+                    self.stream = None;
                 }
             }
             Err(e) => {
@@ -260,11 +285,18 @@ fn client(addr: SocketAddr, request: &[u8], until: Instant) -> Tally {
                 } else {
                     tally.read_errors += 1;
                 }
-                stream = None;
+                self.stream = None;
             }
         }
     }
-    tally
+}
+
+/// A connection to `addr` set up for the generator.
+fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
+    let conn = TcpStream::connect_timeout(&addr, REQUEST_TIMEOUT)?;
+    conn.set_nodelay(true)?;
+    conn.set_read_timeout(Some(REQUEST_TIMEOUT))?;
+    Ok(conn)
 }
 
 /// The start of a response: what a client needs to read the rest.
