@@ -25,6 +25,7 @@
 use chanlab_common::testing::no_threads_left;
 use chanlab_common::{Cx, Lesson, Transcript};
 use chanlab_hardening::{Figures, Scale, mask};
+use std::sync::Once;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -205,9 +206,31 @@ fn missing<'a>(a: &'a [String], b: &[String]) -> Vec<&'a str> {
         .collect()
 }
 
+/// Some steps show a panic on purpose (a negative WaitGroup counter, a failed task) and catch
+/// it; many copies of them would fill the output with backtraces. From here on a panic prints
+/// its thread, place and message on one line, as the default hook does without a backtrace.
+fn short_panic_messages() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let thread = thread::current();
+            let message = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let place = info.location().map(|l| l.to_string()).unwrap_or_default();
+            let name = thread.name().unwrap_or("<unnamed>");
+            eprintln!("thread '{name}' panicked at {place}: {message}");
+        }));
+    });
+}
+
 /// Stresses every step of `lesson` that ends by itself, prints the figures, and fails on any
 /// mismatch.
 fn stress_lesson(lesson: &'static Lesson) {
+    short_panic_messages();
     let scale = Scale::from_env();
     let (copies, rounds) = scale.pick((4, 1), (8, 5));
     let mut figures = Figures::new(format!(
