@@ -25,7 +25,7 @@ const USAGE: &str = "\
 usage: cargo xtask bench [<case>...] [--quick] [--json[=FILE]] [--runs N] [--ops N] [--no-go]
 
   <case>...     the cases to run (default: all); `cargo xtask bench --list` names them
-  --quick       fewer operations, 3 runs, short wrk loads: about 2 minutes on 2 cores
+  --quick       fewer operations, 3 runs, short wrk loads: about a minute on 2 cores
   --json        print the table as JSON on stdout instead of as text
   --json=FILE   print the text table and also write the JSON to FILE
   --runs N      runs per case and language (default 5, or 3 with --quick); the median is shown
