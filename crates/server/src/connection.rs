@@ -30,7 +30,8 @@ enum Next {
     KeepAlive,
     /// Close now.
     Close,
-    /// Close after an error answer, giving the client a moment to read it (see [`linger`]).
+    /// Close after draining what the client sent, so the answer is not lost to a reset (see
+    /// [`linger`]).
     Linger,
 }
 
@@ -225,7 +226,10 @@ impl Connection {
         }
         match keep_alive {
             Ok(true) => Next::KeepAlive,
-            Ok(false) | Err(_) => Next::Close,
+            // The client may have sent more after this request: drain it before closing, or
+            // the reset that closing a socket with unread input sends could destroy the answer.
+            Ok(false) => Next::Linger,
+            Err(_) => Next::Close,
         }
     }
 
