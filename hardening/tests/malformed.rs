@@ -404,3 +404,33 @@ fn the_cases_are_reproducible_and_varied() {
         distinct.len()
     );
 }
+
+#[test]
+fn an_answer_before_a_close_survives_what_the_client_sent_after_it() {
+    // Found by the soak: a request that closes the connection (`Connection: close`, or HTTP/1.0)
+    // followed by more bytes than the server had read. Closing with that input unread made the
+    // system reset the connection, which can destroy the answer on its way.
+    let junk = [b"X-Big: ".as_slice(), &[b'a'; 20_000]].concat();
+    let requests: [&[u8]; 2] = [
+        b"GET /count HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"HEAD / HTTP/1.0\r\n\r\n",
+    ];
+    no_threads_left(DEADLINE, move || {
+        let server = Server::bind("127.0.0.1:0").unwrap().spawn().unwrap();
+        for request in requests {
+            for half_close in [true, false] {
+                for _ in 0..10 {
+                    let bytes = [request, &junk].concat();
+                    let (outcome, _) = exchange(server.addr(), &bytes, half_close);
+                    assert_eq!(
+                        outcome,
+                        Outcome::Answered(200),
+                        "{:?}, half-close {half_close}",
+                        String::from_utf8_lossy(request)
+                    );
+                }
+            }
+        }
+        server.shutdown().unwrap();
+    });
+}
