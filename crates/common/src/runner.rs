@@ -226,23 +226,29 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .iter()
         .map(|c| (*c, edit_distance(word, c)))
         .min_by_key(|(_, distance)| *distance)?;
-    (distance <= 2.max(word.chars().count() / 3)).then_some(best)
+    // One typo in four letters, two in seven: near enough to be a slip, not a different word.
+    (distance <= (word.chars().count() / 3).max(1)).then_some(best)
 }
 
-/// Levenshtein distance over chars.
+/// Edit distance over chars, counting a swap of two neighbours as one edit (`tset` is one slip
+/// from `test`): the optimal-string-alignment form of Damerau–Levenshtein.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    // Rows i-2, i-1 and i of the table of distances between prefixes of `a` and `b`.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut current = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let substitution = previous[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            current[j] = substitution.min(previous[j] + 1).min(current[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                current[j] = current[j].min(before[j - 2] + 1);
+            }
         }
+        before = std::mem::replace(&mut previous, current);
     }
-    row[b.len()]
+    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -385,7 +391,15 @@ mod tests {
         assert_eq!(closest("selct", &["select", "sync"]), Some("select"));
         assert_eq!(closest("pat", &["patterns", "sync"]), Some("patterns"));
         assert_eq!(closest("zzzzzzzz", &["select", "sync"]), None);
+        assert_eq!(
+            closest("nope", &["done", "close"]),
+            None,
+            "two slips in four letters"
+        );
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("tset", "test"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(closest("tset", &["test", "list"]), Some("test"));
     }
 
     #[test]
