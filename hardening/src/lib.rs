@@ -117,9 +117,9 @@ impl Figures {
     }
 
     /// Prints the figures to stdout in one write, so that cases running side by side do not
-    /// interleave their lines.
+    /// interleave their lines; on a line of their own, after whatever the test harness printed.
     pub fn print(&self) {
-        print!("{self}");
+        print!("\n{self}");
     }
 }
 
