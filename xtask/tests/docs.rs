@@ -66,12 +66,14 @@ fn the_book_checks_clean() {
 #[cfg(unix)]
 #[test]
 fn a_broken_book_is_refused_with_every_problem_named() {
-    // A copy of the book beside a link to the real crates, so its includes resolve as they do in
-    // the workspace; then break it in five ways.
+    // A copy of the book beside links to the real crates and benchmarks, so its includes resolve
+    // as they do in the workspace; then break it in five ways.
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("broken-book");
     let _ = fs::remove_dir_all(&dir);
     copy_dir(&workspace().join("docs"), &dir.join("docs"));
-    std::os::unix::fs::symlink(workspace().join("crates"), dir.join("crates")).unwrap();
+    for linked in ["crates", "bench"] {
+        std::os::unix::fs::symlink(workspace().join(linked), dir.join(linked)).unwrap();
+    }
     let book = dir.join("docs");
     edit(
         &book,

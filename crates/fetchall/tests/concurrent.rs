@@ -29,14 +29,6 @@ fn concurrent_takes_about_the_slowest_and_prints_in_completion_order() {
             .filter(|l| l.contains("/sleep?ms="))
             .collect();
         assert_eq!(fetched.len(), 5, "{t}");
-        let delays: Vec<u64> = fetched
-            .iter()
-            .map(|l| l.rsplit('=').next().unwrap().parse().unwrap())
-            .collect();
-        assert!(
-            delays.windows(2).all(|w| w[0] <= w[1]),
-            "not in completion order:\n{t}"
-        );
         for line in &fetched {
             // The seed's format: seconds, bytes in 7 columns, URL.
             let parts: Vec<&str> = line.split_whitespace().collect();
@@ -51,8 +43,23 @@ fn concurrent_takes_about_the_slowest_and_prints_in_completion_order() {
             "faster than the slowest page:\n{t}"
         );
     };
-    // The slowest page takes 2 s and all five 5.25 s.
-    fast_in_one_of_three(concurrent::run, PACE, always, |t| lesson_total(t) < 3.5);
+    // The slowest page takes 2 s and all five 5.25 s. Pages 25 ms apart at this pace may swap
+    // places on a stalled run, so the order, like the total, must show in one run of three.
+    let fast = |t: &Transcript| lesson_total(t) < 3.5 && in_completion_order(t);
+    fast_in_one_of_three(concurrent::run, PACE, always, fast);
+}
+
+/// Whether the fetched lines came in the order of their pages' delays.
+fn in_completion_order(t: &Transcript) -> bool {
+    let delays: Vec<u64> = t
+        .lines()
+        .into_iter()
+        .filter_map(|l| {
+            l.split_once("/sleep?ms=")
+                .map(|(_, ms)| ms.parse().unwrap())
+        })
+        .collect();
+    delays.windows(2).all(|w| w[0] <= w[1])
 }
 
 #[test]
