@@ -6,15 +6,14 @@
 use chanlab_hardening::Figures;
 use std::path::Path;
 
-/// The primitives written here, their source, and whether they must have models: the five of
-/// DESIGN.md §9 must; `ErrGroup` is reported, not required (it has none yet).
-const PRIMITIVES: &[(&str, &str, bool)] = &[
-    ("WaitGroup", "crates/sync/src/waitgroup.rs", true),
-    ("Semaphore", "crates/sync/src/semaphore.rs", true),
-    ("Context", "crates/patterns/src/context.rs", true),
-    ("RateLimiter", "crates/patterns/src/rate_limit.rs", true),
-    ("Memo", "crates/patterns/src/memo.rs", true),
-    ("ErrGroup", "crates/patterns/src/errgroup.rs", false),
+/// The primitives written here and their source: each must have models.
+const PRIMITIVES: &[(&str, &str)] = &[
+    ("WaitGroup", "crates/sync/src/waitgroup.rs"),
+    ("Semaphore", "crates/sync/src/semaphore.rs"),
+    ("Context", "crates/patterns/src/context.rs"),
+    ("RateLimiter", "crates/patterns/src/rate_limit.rs"),
+    ("Memo", "crates/patterns/src/memo.rs"),
+    ("ErrGroup", "crates/patterns/src/errgroup.rs"),
 ];
 
 #[test]
@@ -23,7 +22,7 @@ fn every_primitive_has_loom_models_that_cargo_xtask_loom_runs() {
     let runner = std::fs::read_to_string(root.join("xtask/src/loom.rs")).unwrap();
     let mut figures = Figures::new("loom models per primitive (run by cargo xtask loom)");
     let mut missing = Vec::new();
-    for (name, file, required) in PRIMITIVES {
+    for (name, file) in PRIMITIVES {
         let source = std::fs::read_to_string(root.join(file)).unwrap();
         // The models are the tests of a `models` module compiled only under `--cfg loom`.
         let module = source
@@ -45,7 +44,7 @@ fn every_primitive_has_loom_models_that_cargo_xtask_loom_runs() {
             (n, false) => format!("{n} model(s), but cargo xtask loom does not run them"),
         };
         figures.add(*name, format!("{verdict} in {file}"));
-        if *required && !(models > 0 && run) {
+        if !(models > 0 && run) {
             missing.push(*name);
         }
     }

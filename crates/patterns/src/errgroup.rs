@@ -2,9 +2,9 @@
 //! others when it comes (seed 5.8; Go's `golang.org/x/sync/errgroup`).
 
 use crate::context::{CancelFn, Context, ContextError};
+use crate::shim::Mutex;
 use chanlab_common::Cx;
 use crossbeam::channel::{after, select};
-use parking_lot::Mutex;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
@@ -207,4 +207,44 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     }
     cx.say(format!("a group where nothing fails: {:?}", group.wait()));
     Ok(())
+}
+
+/// Loom model: two tasks fail at once while a third watches the group's context. The group keeps
+/// exactly one of the two errors, and the watcher never sees the context end without an error.
+#[cfg(all(test, loom))]
+mod models {
+    use super::*;
+    use crossbeam::channel::TryRecvError;
+    use loom::thread;
+
+    #[test]
+    fn two_failures_at_once_keep_one_and_cancel_the_group() {
+        loom::model(|| {
+            let (group, ctx) = ErrGroup::<u8>::with_context(&Context::background());
+            let failers: Vec<_> = [1, 2]
+                .into_iter()
+                .map(|e| {
+                    let shared = Arc::clone(&group.shared);
+                    thread::spawn(move || shared.fail(e))
+                })
+                .collect();
+            let watcher = {
+                let ctx = ctx.clone();
+                thread::spawn(move || {
+                    if ctx.done().try_recv() == Err(TryRecvError::Disconnected) {
+                        assert_eq!(ctx.err(), Some(ContextError::Canceled), "done before err");
+                    }
+                })
+            };
+            failers.into_iter().for_each(|t| t.join().unwrap());
+            watcher.join().unwrap();
+            assert_eq!(
+                ctx.err(),
+                Some(ContextError::Canceled),
+                "the group was not cancelled"
+            );
+            let first = group.shared.first.lock().take();
+            assert!(matches!(first, Some(1 | 2)), "kept {first:?}");
+        });
+    }
 }

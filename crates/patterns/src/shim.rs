@@ -1,8 +1,9 @@
 //! The locks the primitives are built on: parking_lot's in a normal build, loom's model-checked
 //! twins under `--cfg loom` (`cargo xtask loom`).
 //!
-//! [`Context`](crate::Context), [`Memo`](crate::Memo) and [`RateLimiter`](crate::RateLimiter)
-//! take their locks only from here, so the state machines loom checks are the ones users run.
+//! [`Context`](crate::Context), [`ErrGroup`](crate::ErrGroup), [`Memo`](crate::Memo) and
+//! [`RateLimiter`](crate::RateLimiter) take their locks only from here, so the state machines
+//! loom checks are the ones users run.
 //! loom's locks follow std's (`lock` returns a `LockResult`, `Condvar::wait` takes the guard by
 //! value) while parking_lot's never poison and wait on `&mut guard`; both sides here offer
 //! `lock() -> guard` and `wait(guard) -> guard`. Channels stay crossbeam's in both builds: loom
