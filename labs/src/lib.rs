@@ -40,7 +40,7 @@ pub fn no_threads_left<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> T {
     let _gate = enter();
-    let before = threads();
+    let before = every_thread();
     let result = with_deadline(deadline, f);
     if let Some(before) = before {
         let left = wait_for_exit(&before);
@@ -123,6 +123,20 @@ fn threads() -> Option<Vec<u64>> {
             .filter_map(|t| t.ok()?.file_name().to_str()?.parse().ok())
             .collect(),
     )
+}
+
+/// [`threads`], read three times and merged: a read of `/proc/self/task` while other threads exit
+/// can skip a live thread, and one missing from the snapshot would later look like a leak.
+fn every_thread() -> Option<Vec<u64>> {
+    let mut all = threads()?;
+    for _ in 0..2 {
+        for tid in threads()? {
+            if !all.contains(&tid) {
+                all.push(tid);
+            }
+        }
+    }
+    Some(all)
 }
 
 /// Waits up to [`EXIT_GRACE`] for every thread not in `before` to exit; names those left.

@@ -34,7 +34,7 @@ const PRISTINE: &[(&str, u64)] = &[
     ("exercises/timeout_call.rs", 0x0e4b690421653691),
     ("exercises/waitgroup.rs", 0xf0a6588791a16752),
     ("exercises/worker_pool.rs", 0x348f8e30fbd23e05),
-    ("src/lib.rs", 0x305b8389f8ad98f6),
+    ("src/lib.rs", 0x69620a2f551975aa),
     ("tests/bursty_limiter.rs", 0x12a0ed1de028256c),
     ("tests/close_and_range.rs", 0x0283b9981202cef0),
     ("tests/collect.rs", 0x710cf3966b65b47d),
