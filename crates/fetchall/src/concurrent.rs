@@ -174,6 +174,19 @@ pub fn parse_args(args: &[String]) -> Result<(Options, Vec<String>), Exit> {
 /// Fetches the URLs given after `--`, or, with none, a local demo server's slow pages; prints
 /// each line as it finishes and the total last.
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
+    print_outcomes(cx, fetch_all)
+}
+
+/// The course program's shape, shared by the `concurrent` and `sequential` steps: takes the URLs
+/// from the arguments (or the offline demo), prints each outcome `fetch` yields as it comes and
+/// the total last, and exits with status 1 if any URL failed.
+pub(crate) fn print_outcomes<I>(
+    cx: &Cx,
+    fetch: impl FnOnce(Vec<String>, &Options) -> I,
+) -> anyhow::Result<()>
+where
+    I: IntoIterator<Item = Outcome>,
+{
     let (options, urls) = parse_args(cx.args())?;
     let demo = if urls.is_empty() {
         Some(Demo::start(cx)?)
@@ -184,7 +197,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let start = Instant::now();
     let mut failed = 0;
     // ANCHOR: print
-    for outcome in &fetch_all(urls, &options) {
+    for outcome in fetch(urls, &options) {
         match outcome {
             Ok(fetched) => cx.say(fetched),
             Err(failure) => {
