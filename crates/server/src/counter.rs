@@ -4,34 +4,11 @@
 use crate::Server;
 use anyhow::Context;
 use chanlab_common::Cx;
-use parking_lot::Mutex;
 use std::thread;
 
-// ANCHOR: counter
-/// A count shared by every connection's thread. The lock is held for the increment only, never
-/// while answering, so a slow client cannot hold up the others.
-#[derive(Debug, Default)]
-pub struct Counter {
-    count: Mutex<u64>,
-}
-
-impl Counter {
-    /// A counter at zero.
-    pub fn new() -> Counter {
-        Counter::default()
-    }
-
-    /// Counts one.
-    pub fn increment(&self) {
-        *self.count.lock() += 1;
-    }
-
-    /// The count so far.
-    pub fn get(&self) -> u64 {
-        *self.count.lock()
-    }
-}
-// ANCHOR_END: counter
+/// The count every connection's thread shares: the sync lesson's mutex counter, whose lock is
+/// held for the increment only, never while answering, so a slow client cannot hold up others.
+pub use chanlab_sync::mutex::Counter;
 
 /// Client threads in the step, and requests each makes; `-- THREADS REQUESTS` changes them.
 pub const THREADS: usize = 50;

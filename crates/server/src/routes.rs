@@ -125,7 +125,7 @@ pub fn routes() -> Router {
         .route("/debug", GET_POST, debug)
         .route("/sleep", GET, sleep)
         .fallback(GET, move |req: &Request<'_>, res: &mut Response| {
-            hits.increment();
+            hits.hit();
             echo::handler(req, res);
         })
 }
