@@ -19,8 +19,8 @@
 
 mod timer;
 
-use crate::shim::Mutex;
 use chanlab_common::Cx;
+use chanlab_sync::shim::Mutex;
 use crossbeam::channel::{Receiver, Sender, bounded, never, select};
 use std::collections::HashMap;
 use std::fmt;

@@ -2,8 +2,8 @@
 //! others when it comes (seed 5.8; Go's `golang.org/x/sync/errgroup`).
 
 use crate::context::{CancelFn, Context, ContextError};
-use crate::shim::Mutex;
 use chanlab_common::Cx;
+use chanlab_sync::shim::Mutex;
 use crossbeam::channel::{after, select};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;

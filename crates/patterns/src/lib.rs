@@ -122,7 +122,6 @@ pub mod fan_out_fan_in;
 pub mod memo;
 pub mod pipeline;
 pub mod rate_limit;
-mod shim;
 pub mod worker_pool;
 
 pub use context::{CancelFn, Context, ContextError};

@@ -6,8 +6,8 @@
 //! Different keys compute in parallel: the cache's lock is held only to look a key up, never
 //! while computing.
 
-use crate::shim::{Condvar, Mutex};
 use chanlab_common::Cx;
+use chanlab_sync::shim::{Condvar, Mutex};
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
@@ -198,7 +198,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
 #[cfg(all(test, loom))]
 mod models {
     use super::Memo;
-    use crate::shim::Mutex;
+    use chanlab_sync::shim::Mutex;
     use loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
     use loom::thread;
     use std::collections::HashMap;

@@ -7,8 +7,8 @@
 //! permit is available or how long to sleep for one. Concurrent waiters each reserve their own
 //! slot, so they wake one interval apart instead of racing.
 
-use crate::shim::Mutex;
 use chanlab_common::Cx;
+use chanlab_sync::shim::Mutex;
 use crossbeam::channel::tick;
 use std::thread;
 use std::time::{Duration, Instant};

@@ -115,7 +115,8 @@ pub mod mutex;
 pub mod once;
 pub mod rwlock;
 pub mod semaphore;
-mod shim;
+#[doc(hidden)]
+pub mod shim;
 pub mod waitgroup;
 
 pub use semaphore::{Permit, Semaphore};

@@ -2,7 +2,9 @@
 //! loom's model-checked twins under `--cfg loom` (`cargo xtask loom`).
 //!
 //! [`WaitGroup`](crate::WaitGroup) and [`Semaphore`](crate::Semaphore) import their
-//! synchronisation only from here, so the code loom checks is the code users run. The one API
+//! synchronisation only from here, and so do the primitives of `chanlab-patterns` (which is why
+//! this module is public, though hidden from the docs): the code loom checks is the code users
+//! run. The one API
 //! difference is adapted here: loom's locks follow std's (`lock` returns a `LockResult`,
 //! `Condvar::wait` takes the guard by value), parking_lot's never poison and wait on
 //! `&mut guard`. Both sides offer `lock() -> guard` and `wait(guard) -> guard`.
@@ -13,40 +15,48 @@
 
 #[cfg(not(loom))]
 mod imp {
-    pub(crate) use parking_lot::MutexGuard;
-    pub(crate) use std::thread;
+    pub use parking_lot::MutexGuard;
+    pub use std::thread;
 
     /// parking_lot's mutex.
-    pub(crate) struct Mutex<T>(parking_lot::Mutex<T>);
+    #[derive(Debug, Default)]
+    pub struct Mutex<T>(parking_lot::Mutex<T>);
 
     impl<T> Mutex<T> {
-        pub(crate) fn new(value: T) -> Mutex<T> {
+        /// A mutex holding `value`.
+        pub fn new(value: T) -> Mutex<T> {
             Mutex(parking_lot::Mutex::new(value))
         }
 
-        pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
+        /// Locks, waiting for the lock if another thread holds it.
+        pub fn lock(&self) -> MutexGuard<'_, T> {
             self.0.lock()
         }
     }
 
     /// parking_lot's condition variable.
-    pub(crate) struct Condvar(parking_lot::Condvar);
+    #[derive(Debug, Default)]
+    pub struct Condvar(parking_lot::Condvar);
 
     impl Condvar {
-        pub(crate) fn new() -> Condvar {
+        /// A condition variable.
+        pub fn new() -> Condvar {
             Condvar(parking_lot::Condvar::new())
         }
 
-        pub(crate) fn wait<'a, T>(&self, mut guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+        /// Releases the lock, waits for a notification, and locks again.
+        pub fn wait<'a, T>(&self, mut guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
             self.0.wait(&mut guard);
             guard
         }
 
-        pub(crate) fn notify_one(&self) {
+        /// Wakes one waiting thread.
+        pub fn notify_one(&self) {
             self.0.notify_one();
         }
 
-        pub(crate) fn notify_all(&self) {
+        /// Wakes every waiting thread.
+        pub fn notify_all(&self) {
             self.0.notify_all();
         }
     }
@@ -54,43 +64,51 @@ mod imp {
 
 #[cfg(loom)]
 mod imp {
-    pub(crate) use loom::sync::MutexGuard;
-    pub(crate) use loom::thread;
+    pub use loom::sync::MutexGuard;
+    pub use loom::thread;
     use std::sync::PoisonError;
 
     /// loom's mutex. parking_lot's does not poison, so neither does this one.
-    pub(crate) struct Mutex<T>(loom::sync::Mutex<T>);
+    #[derive(Debug)]
+    pub struct Mutex<T>(loom::sync::Mutex<T>);
 
     impl<T> Mutex<T> {
-        pub(crate) fn new(value: T) -> Mutex<T> {
+        /// A mutex holding `value`.
+        pub fn new(value: T) -> Mutex<T> {
             Mutex(loom::sync::Mutex::new(value))
         }
 
-        pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
+        /// Locks, waiting for the lock if another thread holds it.
+        pub fn lock(&self) -> MutexGuard<'_, T> {
             self.0.lock().unwrap_or_else(PoisonError::into_inner)
         }
     }
 
     /// loom's condition variable.
-    pub(crate) struct Condvar(loom::sync::Condvar);
+    #[derive(Debug, Default)]
+    pub struct Condvar(loom::sync::Condvar);
 
     impl Condvar {
-        pub(crate) fn new() -> Condvar {
+        /// A condition variable.
+        pub fn new() -> Condvar {
             Condvar(loom::sync::Condvar::new())
         }
 
-        pub(crate) fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+        /// Releases the lock, waits for a notification, and locks again.
+        pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
             self.0.wait(guard).unwrap_or_else(PoisonError::into_inner)
         }
 
-        pub(crate) fn notify_one(&self) {
+        /// Wakes one waiting thread.
+        pub fn notify_one(&self) {
             self.0.notify_one();
         }
 
-        pub(crate) fn notify_all(&self) {
+        /// Wakes every waiting thread.
+        pub fn notify_all(&self) {
             self.0.notify_all();
         }
     }
 }
 
-pub(crate) use imp::*;
+pub use imp::*;
