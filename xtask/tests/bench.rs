@@ -1,24 +1,9 @@
 //! Tests of `cargo xtask bench` run as a user would, on one tiny case: the table's shape, the
 //! JSON's shape, and the error for an unknown case. No timing is asserted.
-use std::process::{Command, Output};
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
+mod support;
+use support::{text, xtask};
 
-/// Runs xtask with `args`, failing the test instead of hanging if it takes too long (the first
-/// run builds the bench crate in release).
-fn xtask(args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
-    command.args(args);
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || tx.send(command.output().expect("xtask starts")));
-    rx.recv_timeout(Duration::from_secs(900))
-        .expect("xtask finished within 15 minutes")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::Command;
 
 fn go_installed() -> bool {
     Command::new("go")

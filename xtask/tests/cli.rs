@@ -1,22 +1,6 @@
 //! Tests of the `cargo xtask` command line, run as a user would run it.
-use std::process::{Command, Output};
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
-
-/// Runs xtask with `args`, failing the test instead of hanging if it takes too long.
-fn xtask(args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
-    command.args(args);
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || tx.send(command.output().expect("xtask starts")));
-    rx.recv_timeout(Duration::from_secs(600))
-        .expect("xtask finished within 10 minutes")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod support;
+use support::{text, xtask};
 
 #[test]
 fn list_names_every_lesson_and_step() {

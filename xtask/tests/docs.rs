@@ -2,24 +2,8 @@
 //! and a book that breaks either is refused with a message naming the problem.
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
-
-/// Runs xtask with `args`, failing the test instead of hanging if it takes too long.
-fn xtask(args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
-    command.args(args);
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || tx.send(command.output().expect("xtask starts")));
-    rx.recv_timeout(Duration::from_secs(600))
-        .expect("xtask finished within 10 minutes")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod support;
+use support::{text, xtask};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,22 +1,15 @@
 //! Tests of `cargo xtask lab`, run as a student or an instructor would run it. They expect the
 //! course's starters in `labs/exercises/` (as `cargo xtask lab verify` does).
-use std::process::{Command, Output};
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
+mod support;
+use support::{text, xtask};
 
-/// Runs `cargo xtask lab <args>`, failing the test instead of hanging if it takes too long.
+use std::process::Output;
+
+/// Runs `cargo xtask lab <args>`.
 fn lab(args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
-    command.arg("lab").args(args);
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || tx.send(command.output().expect("xtask starts")));
-    rx.recv_timeout(Duration::from_secs(600))
-        .expect("xtask finished within 10 minutes")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    let mut all = vec!["lab"];
+    all.extend_from_slice(args);
+    xtask(&all)
 }
 
 /// The lab names in `labs/info.toml`, in order.
