@@ -1,6 +1,5 @@
 //! This process's memory and threads, as Linux's `/proc` reports them.
 
-use chanlab_common::testing::thread_count;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -22,11 +21,6 @@ pub fn rss_bytes() -> Option<u64> {
         .parse()
         .ok()?;
     Some(kib * 1024)
-}
-
-/// The number of threads in this process, or `None` where `/proc` does not list them.
-pub fn threads() -> Option<usize> {
-    thread_count()
 }
 
 /// The names of this process's threads, or `None` where `/proc` does not list them.

@@ -3,8 +3,9 @@
 //! flat across the run.
 
 use chanlab_common::testing::no_threads_left;
+use chanlab_common::testing::thread_count;
 use chanlab_hardening::load::{self, Load, Tally};
-use chanlab_hardening::process::{rss_bytes, settle_threads, threads};
+use chanlab_hardening::process::{rss_bytes, settle_threads};
 use chanlab_hardening::{Figures, Scale, mib};
 use chanlab_server::{Config, Running, Server, Shutdown};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -65,7 +66,7 @@ fn probe(server: &Running) {
 fn settled(server: &Running) -> usize {
     probe(server);
     settle_threads("server-conn", SETTLE);
-    threads().unwrap_or_default()
+    thread_count().unwrap_or_default()
 }
 
 #[test]
