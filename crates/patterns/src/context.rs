@@ -157,8 +157,9 @@ impl Context {
         }
     }
 
-    /// `None` while the context runs; why it ended once it has. Set before [`done`] disconnects,
-    /// and never changes after.
+    /// `None` while [`done`] is open; why the context ended once it has disconnected. The error
+    /// and the disconnect happen in one step as any thread sees them, and the error never changes
+    /// after.
     ///
     /// [`done`]: Context::done
     pub fn err(&self) -> Option<ContextError> {
@@ -216,30 +217,46 @@ impl Context {
 
 impl Node {
     // ANCHOR: end
-    /// Ends this context and every descendant with `err`, unless it has already ended; returns
-    /// whether this call ended it.
+    /// Ends this context, then every descendant, with `err`, unless it has already ended; returns
+    /// whether this call ended it. Once it returns, the whole subtree has ended (a descendant
+    /// another thread is ending may still be ending its own descendants).
     fn end(&self, err: ContextError) -> bool {
-        let (close, children, timer) = {
-            let mut state = self.state.lock();
-            if state.err.is_some() {
-                return false; // a context ends once
-            }
-            state.err = Some(err); // before `done` disconnects, so a woken waiter sees it
-            let children = std::mem::take(&mut state.children);
-            (state.close.take(), children, state.timer.take())
+        let Some(children) = self.end_one(err) else {
+            return false; // a context ends once
         };
-        for child in children.into_values().filter_map(|c| c.upgrade()) {
-            child.end(err);
-        }
-        if let Some(entry) = timer {
-            timer::cancel(entry);
-        }
-        // Last, so that whoever sees `done` disconnect also finds every descendant ended.
-        drop(close); // `done` disconnects: every waiter wakes
         if let Some(parent) = &self.parent {
             parent.state.lock().children.remove(&self.id);
         }
+        // A loop over the descendants rather than a recursion, so that a chain of any depth
+        // ends within one stack frame.
+        let mut pending = children;
+        while let Some(node) = pending.pop() {
+            if let Some(children) = node.upgrade().and_then(|node| node.end_one(err)) {
+                pending.extend(children);
+            }
+        }
         true
+    }
+
+    /// Ends this context alone: sets its error and disconnects `done` in one step, and takes its
+    /// deadline off the timer. Returns its children, still to be ended, or `None` if it had
+    /// already ended.
+    fn end_one(&self, err: ContextError) -> Option<Vec<Weak<Node>>> {
+        let (children, timer) = {
+            let mut state = self.state.lock();
+            if state.err.is_some() {
+                return None;
+            }
+            state.err = Some(err);
+            // Under the same lock as the error, so nobody sees one without the other: `err`
+            // is `None` while `done` is open, and set once it has disconnected.
+            drop(state.close.take()); // `done` disconnects: every waiter wakes
+            (std::mem::take(&mut state.children), state.timer.take())
+        };
+        if let Some(entry) = timer {
+            timer::cancel(entry);
+        }
+        Some(children.into_values().collect())
     }
     // ANCHOR_END: end
 
@@ -254,6 +271,18 @@ impl Node {
         // Under the lock: an `end` that runs later finds the entry and takes it off the list.
         if state.err.is_none() {
             state.timer = Some(timer::schedule(deadline, self.id, Arc::downgrade(self)));
+        }
+    }
+}
+
+impl Drop for Node {
+    /// A chain of contexts is a list linked through `parent`; freeing it the default way takes
+    /// one stack frame per level, which a deep chain overflows. Free the levels in a loop: each
+    /// parent this node held last is taken apart here, its own parent link taken out first.
+    fn drop(&mut self) {
+        let mut parent = self.parent.take();
+        while let Some(node) = parent {
+            parent = Arc::into_inner(node).and_then(|mut node| node.parent.take());
         }
     }
 }
@@ -440,6 +469,54 @@ mod models {
         done.try_recv() == Err(TryRecvError::Disconnected)
     }
 
+    /// What any thread must see of a context, at any moment: `err` set exactly when `done` has
+    /// disconnected, read in either order.
+    fn consistent(ctx: &Context) {
+        if ctx.err().is_some() {
+            assert!(disconnected(&ctx.done()), "err set while done was open");
+        }
+        if disconnected(&ctx.done()) {
+            assert!(ctx.err().is_some(), "done disconnected before err was set");
+        }
+    }
+
+    /// A chain of three is cancelled from the root while its leaf's own deadline fires and a
+    /// third thread watches the middle: every level ends once, with the error of whoever got to
+    /// it first, and the watcher never sees `err` and `done` disagree.
+    #[test]
+    fn a_chain_cancelled_from_both_ends_ends_every_level_once() {
+        loom::model(|| {
+            let (root, cancel) = Context::with_cancel(&Context::background());
+            let (middle, _cancel_middle) = Context::with_deadline(&root, far());
+            let (leaf, cancel_leaf) = Context::with_cancel(&middle);
+            let leaf_node = Arc::clone(leaf.node.as_ref().unwrap());
+            let leaf_canceller =
+                thread::spawn(move || leaf_node.end(ContextError::DeadlineExceeded));
+            let watcher = {
+                let middle = middle.clone();
+                thread::spawn(move || consistent(&middle))
+            };
+            cancel.cancel();
+            let leaf_first = leaf_canceller.join().unwrap();
+            watcher.join().unwrap();
+            assert_eq!(middle.err(), Some(ContextError::Canceled));
+            let leaf_err = if leaf_first {
+                ContextError::DeadlineExceeded
+            } else {
+                ContextError::Canceled
+            };
+            assert_eq!(leaf.err(), Some(leaf_err));
+            assert!(disconnected(&middle.done()) && disconnected(&leaf.done()));
+            drop(cancel_leaf); // already ended: nothing changes
+            assert_eq!(leaf.err(), Some(leaf_err));
+        });
+    }
+
+    /// A deadline far enough off never to fire by itself in a model.
+    fn far() -> Instant {
+        Instant::now() + Duration::from_secs(3600)
+    }
+
     /// A child is derived while another thread cancels its parent: whichever goes first, the
     /// child ends with the parent's error.
     #[test]
@@ -487,11 +564,7 @@ mod models {
             let timer = thread::spawn(move || node.end(ContextError::DeadlineExceeded));
             let watcher = {
                 let child = child.clone();
-                thread::spawn(move || {
-                    if disconnected(&child.done()) {
-                        assert!(child.err().is_some(), "done before err");
-                    }
-                })
+                thread::spawn(move || consistent(&child))
             };
             let cancelled = ctx.node.as_ref().unwrap().end(ContextError::Canceled);
             let fired = timer.join().unwrap();

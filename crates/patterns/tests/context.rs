@@ -105,9 +105,9 @@ fn a_parent_deadline_ends_every_descendant_with_deadline_exceeded() {
         let (root, _cancel) =
             Context::with_timeout(&Context::background(), Duration::from_millis(30));
         let (descendants, _cancels) = tree(&root);
-        let _ = root.done().recv();
         for c in &descendants {
-            assert!(ended(&c.done()), "a child outlived its parent: {c:?}");
+            // As in Go, the timer thread ends the root first, then its descendants: wait for each.
+            let _ = c.done().recv();
             assert_eq!(c.err(), Some(ContextError::DeadlineExceeded));
             assert_eq!(
                 c.deadline(),
@@ -188,6 +188,9 @@ fn a_passed_deadline_ends_the_context_at_once() {
         let (ctx, _c) = Context::with_deadline(&Context::background(), Instant::now());
         assert!(ended(&ctx.done()));
         assert_eq!(ctx.err(), Some(ContextError::DeadlineExceeded));
+        let (now, _c) = Context::with_timeout(&Context::background(), Duration::ZERO);
+        assert!(ended(&now.done()));
+        assert_eq!(now.err(), Some(ContextError::DeadlineExceeded));
         let (never, _c) = Context::with_timeout(&Context::background(), Duration::MAX);
         assert_eq!((never.err(), never.deadline()), (None, None));
     });
@@ -201,9 +204,11 @@ fn a_context_ends_once_and_its_error_never_changes() {
         cancel.cancel();
         assert_eq!(ctx.err(), Some(ContextError::DeadlineExceeded));
 
-        let (ctx, cancel) = Context::with_timeout(&Context::background(), Duration::from_millis(5));
+        // A deadline far enough off that a loaded machine cannot reach it before the cancel.
+        let (ctx, cancel) =
+            Context::with_timeout(&Context::background(), Duration::from_millis(300));
         cancel.cancel();
-        thread::sleep(Duration::from_millis(20));
+        thread::sleep(Duration::from_millis(350));
         assert_eq!(
             ctx.err(),
             Some(ContextError::Canceled),
@@ -303,5 +308,66 @@ fn done_works_inside_select() {
             recv(ctx.done()) -> _ => "done",
         };
         assert_eq!(woke, "done");
+    });
+}
+
+/// The stack a test thread gets by default: Rust's 2 MiB.
+const DEFAULT_STACK: usize = 2 << 20;
+
+#[test]
+fn a_chain_100_000_deep_cancels_from_the_root_and_drops_on_a_default_stack() {
+    within(STEP_DEADLINE, || {
+        let on_default_stack = thread::Builder::new().stack_size(DEFAULT_STACK);
+        let chain = on_default_stack.spawn(|| {
+            let (root, cancel_root) = Context::with_cancel(&Context::background());
+            let mut cancels = Vec::with_capacity(100_000);
+            let mut leaf = root.clone();
+            for _ in 1..100_000 {
+                let (child, cancel) = Context::with_cancel(&leaf);
+                cancels.push(cancel);
+                leaf = child;
+            }
+            cancel_root.cancel();
+            assert!(ended(&leaf.done()), "the leaf outlived the root");
+            assert_eq!(leaf.err(), Some(ContextError::Canceled));
+            // The leaf holds the whole chain: dropping it last frees every level at once.
+            drop((root, cancel_root, cancels));
+            drop(leaf);
+        });
+        chain.unwrap().join().expect("the deep chain failed");
+    });
+}
+
+#[test]
+fn err_is_none_whenever_done_is_open_during_a_large_cancel() {
+    within(STEP_DEADLINE, || {
+        let (parent, cancel) = Context::with_cancel(&Context::background());
+        let children: Vec<_> = (0..20_000).map(|_| Context::with_cancel(&parent)).collect();
+        let watched = [
+            parent.clone(),
+            children[0].0.clone(),
+            children[19_999].0.clone(),
+        ];
+        let (watching, started) = crossbeam::channel::bounded(0);
+        let watcher = thread::spawn(move || {
+            let _ = watching.send(());
+            let mut seen_ended = [false; 3];
+            while !seen_ended.iter().all(|&s| s) {
+                for (ctx, seen) in watched.iter().zip(&mut seen_ended) {
+                    // err first, then done: a set error means done has already disconnected.
+                    if ctx.err().is_some() {
+                        assert!(
+                            ended(&ctx.done()),
+                            "err() was set while done() was still open"
+                        );
+                        *seen = true;
+                    }
+                }
+            }
+        });
+        started.recv().unwrap();
+        cancel.cancel();
+        watcher.join().expect("the watcher saw err before done");
+        drop(children);
     });
 }
