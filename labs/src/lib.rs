@@ -1,5 +1,5 @@
 //! The harness every lab's tests share: a deadline instead of a hang, a check that no thread is
-//! left behind, and a stopwatch.
+//! left behind, a way to let started threads reach their wait, and a stopwatch.
 //!
 //! The tests of one lab run in one process, and the test harness may run them in parallel. Each
 //! helper here takes a process-wide gate, so the tests of a lab run one at a time whatever
@@ -46,14 +46,41 @@ pub fn no_threads_left<T: Send + 'static>(
         let left = wait_for_exit(&before);
         assert!(
             left.is_empty(),
-            "{} thread(s) still running {EXIT_GRACE:?} after the code under test returned \
-             (id and name: {:?}). Every thread you start needs a way to end (a channel that \
-             closes, a stop signal) and someone who waits for it to end (join)",
-            left.len(),
-            &left[..left.len().min(3)]
+            "{} still running {EXIT_GRACE:?} after your code returned: {}. Every thread you \
+             start needs a way to end (a channel that closes, a stop signal) and someone who \
+             waits for it to end (join)",
+            if left.len() == 1 {
+                "a thread".to_string()
+            } else {
+                format!("{} threads", left.len())
+            },
+            left[..left.len().min(3)].join("; ")
         );
     }
     result
+}
+
+/// Waits until every other thread of the process is blocked (asleep, or waiting on a channel, a
+/// lock or the network), for a second at most: call it where a test must know that the threads
+/// the code started have reached their wait (a janitor in its sleep, a worker at its queue)
+/// before it acts. A thread that never blocks (a busy loop) just makes it return after the second.
+///
+/// Where the system does not list a process's threads (no `/proc`), it sleeps 100 ms instead.
+pub fn settle() {
+    let give_up = Instant::now() + Duration::from_secs(1);
+    let me = current_tid();
+    let Some(mut others) = threads() else {
+        thread::sleep(Duration::from_millis(100));
+        return;
+    };
+    while Instant::now() < give_up {
+        others.retain(|tid| Some(*tid) != me && !matches!(state(*tid), Some('S' | 'D') | None));
+        if others.is_empty() {
+            return;
+        }
+        thread::sleep(Duration::from_millis(1));
+        others = threads().unwrap_or_default();
+    }
 }
 
 /// Runs `f` and says how long it took.
@@ -87,7 +114,7 @@ fn with_deadline<T: Send + 'static>(
 ) -> T {
     let (tx, rx) = mpsc::sync_channel(1);
     let worker = thread::Builder::new()
-        .name("code-under-test".into())
+        .name(CODE_THREAD.into())
         .spawn(move || {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
             let _ = tx.send(outcome);
@@ -107,6 +134,44 @@ fn with_deadline<T: Send + 'static>(
              nobody sends, or a loop that never ends"
         ),
     }
+}
+
+/// The name of the thread that runs the code under test. Linux gives a new thread its creator's
+/// name unless it is given one, so the threads the code starts are called this too.
+const CODE_THREAD: &str = "lab-code";
+
+/// A thread's state letter from `/proc` (`R` running, `S` asleep or waiting, `D` waiting on the
+/// system), or `None` once it has gone.
+fn state(tid: u64) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
+    stat.rsplit_once(") ")?.1.chars().next()
+}
+
+/// A leftover thread in a student's words: whose it is and, where `/proc` tells, what it is doing.
+fn describe(tid: u64) -> String {
+    let read = |file: &str| std::fs::read_to_string(format!("/proc/self/task/{tid}/{file}"));
+    let name = read("comm").unwrap_or_default().trim_end().to_string();
+    let whose = if name == CODE_THREAD || name.is_empty() {
+        "a thread your code started".to_string()
+    } else {
+        format!("a thread your code started, named {name:?}")
+    };
+    let wchan = read("wchan").unwrap_or_default();
+    let doing = match state(tid) {
+        None => return format!("{whose} (it has ended since)"),
+        Some('R') => "still running",
+        Some(_) if wchan.contains("sleep") => "asleep in a sleep (thread::sleep, or a timed wait)",
+        Some(_) if wchan.contains("futex") => "waiting on a channel, a lock, a Condvar or a join",
+        Some(_)
+            if ["poll", "accept", "sk_wait", "wait_woken", "tcp", "inet"]
+                .iter()
+                .any(|w| wchan.contains(w)) =>
+        {
+            "waiting on the network"
+        }
+        Some(_) => "waiting",
+    };
+    format!("{whose}, {doing}")
 }
 
 /// This thread's id as the system knows it, where `/proc` tells.
@@ -149,13 +214,7 @@ fn wait_for_exit(before: &[u64]) -> Vec<String> {
             .filter(|tid| !before.contains(tid) && !lock(&WAITING).contains(tid))
             .collect();
         if new.is_empty() || Instant::now() >= give_up {
-            return new
-                .iter()
-                .map(|tid| {
-                    let name = std::fs::read_to_string(format!("/proc/self/task/{tid}/comm"));
-                    format!("{tid} {:?}", name.unwrap_or_default().trim_end())
-                })
-                .collect();
+            return new.into_iter().map(describe).collect();
         }
         thread::sleep(Duration::from_millis(5));
     }

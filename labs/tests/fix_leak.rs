@@ -5,7 +5,7 @@
 #[allow(dead_code)]
 mod lab;
 
-use chanlab_labs::{no_threads_left, timed, within};
+use chanlab_labs::{no_threads_left, settle, timed, within};
 use std::thread;
 use std::time::Duration;
 
@@ -41,9 +41,12 @@ fn dropping_a_cache_ends_its_janitor() {
 #[test]
 fn a_cache_with_a_long_life_is_dropped_at_once() {
     // A janitor that only looks up between hour-long sweeps would linger: it must hear the drop.
+    // The cache is dropped once its janitor is asleep: a janitor told before its first look would
+    // end at once, and hide the mistake.
     let took = no_threads_left(DEADLINE, || {
         let cache = lab::Cache::new(Duration::from_secs(3600));
         cache.insert("k", "v");
+        settle();
         timed(|| drop(cache)).1
     });
     assert!(

@@ -15,7 +15,7 @@ use crate::{Error, Result};
 use info::Lab;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Read;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -234,14 +234,15 @@ fn list(labs: &[Lab]) -> Result {
 }
 
 fn check(labs: &[Lab], lab: &Lab) -> Result {
+    refuse_modified(std::slice::from_ref(lab), "check", false)?;
     println!(
         "checking {} (course section {}): labs/exercises/{}.rs",
         lab.name, lab.section, lab.name
     );
     let built = build(&[], &[lab.name.as_str()])?;
-    let outcome = match built.get(&lab.name) {
-        Some(binary) => run_tests(binary, false)?.0,
-        None => Outcome::DoesNotCompile,
+    let (outcome, tests) = match built.get(&lab.name) {
+        Some(binary) => run_tests(binary, false)?,
+        None => (Outcome::DoesNotCompile, Tests::default()),
     };
     if outcome == Outcome::Passed {
         mark_done(lab, true)?;
@@ -255,6 +256,10 @@ fn check(labs: &[Lab], lab: &Lab) -> Result {
     let why = match outcome {
         Outcome::DoesNotCompile => "does not compile (see the errors above)",
         Outcome::TimedOut => "was stopped after the checker's watchdog ran out",
+        _ if !tests.finished || tests.passed + tests.failed == 0 => {
+            "did not run its tests to the end (did the code end the process, or were the tests \
+             left out?)"
+        }
         _ => "fails its tests (see above which, and why)",
     };
     println!("\n✗ {} {why}.\n\nhint: {}", lab.name, lab.hint);
@@ -265,7 +270,7 @@ fn check(labs: &[Lab], lab: &Lab) -> Result {
 /// student's file.
 fn reset(lab: &Lab) -> Result {
     let relative = format!("labs/exercises/{}.rs", lab.name);
-    let path = root().join(&relative);
+    let path = lab_file("exercises", &lab.name);
     let want = pristine::expected(&format!("exercises/{}.rs", lab.name)).ok_or_else(|| {
         Error::Failed(format!("no pristine starter is recorded for {}", lab.name))
     })?;
@@ -317,24 +322,31 @@ fn starter_from_git(relative: &str, want: u64) -> Result<Vec<u8>> {
     )))
 }
 
-fn grade(labs: &[Lab], json: bool) -> Result {
+/// Refuses to check or grade `labs` when their tests, the harness or the manifest differ from the
+/// course's (with `json`, says so as a JSON object on stdout too).
+fn refuse_modified(labs: &[Lab], verb: &str, json: bool) -> Result {
     let modified = pristine::modified_tests(&labs_dir(), labs);
-    if !modified.is_empty() {
-        let message = format!(
-            "refusing to grade: these files differ from the course's: {}. Restore them \
-             (e.g. `git checkout -- labs/tests labs/src labs/Cargo.toml`)",
-            modified.join(", ")
-        );
-        if json {
-            let files: Vec<String> = modified.iter().map(|m| json_string(m)).collect();
-            println!(
-                "{{\"error\":{},\"modified\":[{}]}}",
-                json_string(&message),
-                files.join(",")
-            );
-        }
-        return Err(Error::Failed(message));
+    if modified.is_empty() {
+        return Ok(());
     }
+    let message = format!(
+        "refusing to {verb}: these files differ from the course's: {}. Restore them \
+         (e.g. `git checkout -- labs/tests labs/src labs/Cargo.toml`)",
+        modified.join(", ")
+    );
+    if json {
+        let files: Vec<String> = modified.iter().map(|m| json_string(m)).collect();
+        println!(
+            "{{\"error\":{},\"modified\":[{}]}}",
+            json_string(&message),
+            files.join(",")
+        );
+    }
+    Err(Error::Failed(message))
+}
+
+fn grade(labs: &[Lab], json: bool) -> Result {
+    refuse_modified(labs, "grade", json)?;
     let names: Vec<&str> = labs.iter().map(|l| l.name.as_str()).collect();
     let built = build(&[], &names)?;
     let mut results = Vec::new();
@@ -418,31 +430,54 @@ fn run_labs(
         .collect()
 }
 
-/// Counts from a test binary's summary.
+/// Counts from a test binary's output.
 #[derive(Debug, Default)]
 struct Tests {
     passed: usize,
     failed: usize,
     failed_names: Vec<String>,
+    /// Whether libtest's closing `test result: ...` line came.
+    finished: bool,
+    /// The tests passed by that line, when it says `ok`.
+    summary_passed: Option<usize>,
 }
 
-/// Runs a lab's test binary, one test at a time, under the watchdog. With `capture`, its output
-/// is read and summarised instead of shown.
+impl Tests {
+    /// Whether the run got to its end with at least one test passed and none failed: a process
+    /// that ended early (exited from inside a test) or ran no test has not passed.
+    fn ran_to_the_end(&self) -> bool {
+        self.finished
+            && self.failed == 0
+            && self.passed > 0
+            && self.summary_passed == Some(self.passed)
+    }
+}
+
+/// Runs a lab's test binary, one test at a time, under the watchdog, and summarises its output.
+/// With `capture` the output is only read; without, it is also shown as it comes.
 fn run_tests(binary: &Path, capture: bool) -> Result<(Outcome, Tests)> {
     let mut command = Command::new(binary);
     command
         .args(["--test-threads=1"])
         .current_dir(labs_dir())
         .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null());
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped());
     if capture {
-        command.stdout(Stdio::piped()).stderr(Stdio::null());
+        command.stderr(Stdio::null());
     }
     let mut child = command.spawn().map_err(|e| failed(binary, e))?;
-    let reader = child.stdout.take().map(|mut stdout| {
+    let reader = child.stdout.take().map(|stdout| {
         thread::spawn(move || {
             let mut text = String::new();
-            let _ = stdout.read_to_string(&mut text);
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if !capture {
+                    println!("{line}");
+                }
+                text.push_str(&line);
+                text.push('\n');
+            }
             text
         })
     });
@@ -464,7 +499,7 @@ fn run_tests(binary: &Path, capture: bool) -> Result<(Outcome, Tests)> {
     let tests = summarise(&output);
     let outcome = match exit {
         None => Outcome::TimedOut,
-        Some(exit) if exit.success() => Outcome::Passed,
+        Some(exit) if exit.success() && tests.ran_to_the_end() => Outcome::Passed,
         Some(_) => Outcome::Failed,
     };
     Ok((outcome, tests))
@@ -474,6 +509,13 @@ fn run_tests(binary: &Path, capture: bool) -> Result<(Outcome, Tests)> {
 fn summarise(output: &str) -> Tests {
     let mut tests = Tests::default();
     for line in output.lines() {
+        if let Some(result) = line.strip_prefix("test result: ") {
+            tests.finished = true;
+            tests.summary_passed = result
+                .strip_prefix("ok. ")
+                .and_then(|counts| counts.split(' ').next()?.parse().ok());
+            continue;
+        }
         let Some(rest) = line.strip_prefix("test ") else {
             continue;
         };
@@ -636,8 +678,9 @@ fn quiet_stage(name: &str, command: &mut Command) -> Result {
     )))
 }
 
+/// `labs/`, or the copy `CHANLAB_LABS_DIR` names (an autograder's checkout of a submission).
 fn labs_dir() -> PathBuf {
-    root().join("labs")
+    std::env::var_os("CHANLAB_LABS_DIR").map_or_else(|| root().join("labs"), PathBuf::from)
 }
 
 /// `labs/<sub>/<name>.rs`: a lab's exercise, solution or tests.
@@ -759,5 +802,18 @@ mod tests {
         let tests = summarise(output);
         assert_eq!((tests.passed, tests.failed), (1, 2));
         assert_eq!(tests.failed_names, ["b", "c"]);
+        assert!(!tests.ran_to_the_end());
+    }
+
+    #[test]
+    fn only_a_run_with_its_summary_and_a_passed_test_ran_to_the_end() {
+        let whole = "running 2 tests\ntest a ... ok\ntest b ... ok\n\n\
+                     test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out";
+        assert!(summarise(whole).ran_to_the_end());
+        let cut_short = "running 2 tests\ntest a ... ok\ntest b ... ";
+        assert!(!summarise(cut_short).ran_to_the_end());
+        let none_ran = "running 2 tests\ntest a ... ignored\ntest b ... ignored\n\n\
+                        test result: ok. 0 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out";
+        assert!(!summarise(none_ran).ran_to_the_end());
     }
 }

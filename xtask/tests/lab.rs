@@ -111,3 +111,113 @@ fn grade_json_prints_one_object_with_a_result_per_lab() {
     );
     assert!(stdout.trim_end().ends_with("]}"), "{stdout}");
 }
+
+/// A copy of the course's `labs/` in `target/tmp/lab-copy`, for tests that edit lab files. It
+/// keeps its own build output between runs (a copy must not share the course's: cargo would take
+/// one for the other), so only the first run builds the labs' dependencies.
+struct LabsCopy(std::path::PathBuf);
+
+impl LabsCopy {
+    fn new() -> LabsCopy {
+        let from = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../labs"));
+        let to = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab-copy");
+        copy_tree(from, &to);
+        LabsCopy(to)
+    }
+
+    /// Writes `text` to `path` (relative to the copy).
+    fn write(&self, path: &str, text: &str) {
+        std::fs::write(self.0.join(path), text).expect("write into the copy");
+    }
+
+    fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.0.join(path)).expect("read from the copy")
+    }
+
+    /// Runs `cargo xtask lab <args>` on the copy.
+    fn lab(&self, args: &[&str]) -> Output {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command
+            .arg("lab")
+            .args(args)
+            .env("CHANLAB_LABS_DIR", &self.0)
+            .env_remove("CARGO_TARGET_DIR");
+        support::output_within(command)
+    }
+}
+
+/// Copies the files under `from` over those under `to`, leaving out build output.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("create the copy");
+    for entry in std::fs::read_dir(from).expect("read the labs").flatten() {
+        let (name, kind) = (entry.file_name(), entry.file_type().expect("a file type"));
+        if name == "target" {
+            continue;
+        }
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &to.join(&name));
+        } else {
+            std::fs::copy(entry.path(), to.join(&name)).expect("copy a lab file");
+        }
+    }
+}
+
+/// `check` refuses edited tests as `grade` does, and passes a lab only when its tests ran to the
+/// end. (One test, as the scenarios share one copy.)
+#[test]
+fn check_refuses_edited_tests_and_runs_cut_short() {
+    let copy = LabsCopy::new();
+    let solution = copy.read("solutions/fix_race.rs");
+    let tests = copy.read("tests/fix_race.rs");
+
+    // Every test ignored, and the solution in place: refused, and not marked done.
+    copy.write("exercises/fix_race.rs", &solution);
+    copy.write(
+        "tests/fix_race.rs",
+        &tests.replace("#[test]", "#[test]\n#[ignore]"),
+    );
+    let out = copy.lab(&["check", "fix_race"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr
+            .contains("refusing to check: these files differ from the course's: tests/fix_race.rs"),
+        "{stdout}{stderr}"
+    );
+    assert!(!stdout.contains("passes"), "{stdout}");
+    let list = text(&copy.lab(&["list"]).stdout);
+    let row = list
+        .lines()
+        .find(|l| l.contains(" fix_race "))
+        .unwrap_or("");
+    assert!(row.ends_with("pending"), "{list}");
+    let out = copy.lab(&["grade", "fix_race"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("refusing to grade: these files differ"));
+    copy.write("tests/fix_race.rs", &tests);
+
+    // Code that ends the whole test process, with success, the first time a test calls it.
+    let exits = solution.replacen(
+        "pub fn new(balance: i64) -> Account {",
+        "pub fn new(balance: i64) -> Account {\n        std::process::exit(0);",
+        1,
+    );
+    assert_ne!(
+        exits, solution,
+        "the solution's constructor is where this test expects it"
+    );
+    copy.write("exercises/fix_race.rs", &exits);
+    let out = copy.lab(&["check", "fix_race"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("did not run its tests to the end"),
+        "{stdout}"
+    );
+
+    // The solution itself passes the same way: the refusals above are the edits' doing.
+    copy.write("exercises/fix_race.rs", &solution);
+    let out = copy.lab(&["check", "fix_race"]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("✓ fix_race passes"));
+}

@@ -10,6 +10,12 @@ use std::time::Duration;
 pub fn xtask(args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
     command.args(args);
+    output_within(command)
+}
+
+/// Runs `command` (xtask, set up by the caller) under the same 15-minute deadline.
+#[allow(dead_code)] // not every test file needs it
+pub fn output_within(mut command: Command) -> Output {
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || tx.send(command.output().expect("xtask starts")));
     rx.recv_timeout(Duration::from_secs(900))
