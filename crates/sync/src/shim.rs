@@ -1,5 +1,5 @@
-//! The locks and threads the primitives are built on: parking_lot's and std's in a normal build,
-//! loom's model-checked twins under `--cfg loom` (`cargo xtask loom`).
+//! The locks, atomics and threads the primitives are built on: parking_lot's and std's in a
+//! normal build, loom's model-checked twins under `--cfg loom` (`cargo xtask loom`).
 //!
 //! [`WaitGroup`](crate::WaitGroup) and [`Semaphore`](crate::Semaphore) import their
 //! synchronisation only from here, and so do the primitives of `chanlab-patterns` (which is why
@@ -16,6 +16,7 @@
 #[cfg(not(loom))]
 mod imp {
     pub use parking_lot::MutexGuard;
+    pub use std::sync::atomic::AtomicUsize;
     pub use std::thread;
 
     /// parking_lot's mutex.
@@ -65,6 +66,7 @@ mod imp {
 #[cfg(loom)]
 mod imp {
     pub use loom::sync::MutexGuard;
+    pub use loom::sync::atomic::AtomicUsize;
     pub use loom::thread;
     use std::sync::PoisonError;
 

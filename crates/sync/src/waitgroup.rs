@@ -5,10 +5,11 @@
 //! and out for you, even when it panics. crossbeam has a different design, shown in this step:
 //! its `WaitGroup` is counted by its clones, and a clone dropped is a task done.
 
-use crate::shim::{Condvar, Mutex, thread};
+use crate::shim::{AtomicUsize, Condvar, Mutex, thread};
 use chanlab_common::Cx;
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::time::Duration;
 
 // ANCHOR: waitgroup
@@ -63,10 +64,35 @@ pub struct WaitGroup {
 }
 
 struct Inner {
-    /// Tasks added and not yet done.
-    count: Mutex<usize>,
-    /// Notified each time the counter comes down to zero.
-    zero: Condvar,
+    /// The counter times [`ONE`], plus [`WAITING`] while a thread sleeps in `wait`. `add` and
+    /// `done` change it with one atomic operation each and never wait for one another, as in
+    /// Go, where the counter and its waiters share one atomic word too.
+    state: AtomicUsize,
+    /// How many times sleeping waiters have been woken. Taken only to sleep in `wait` and to
+    /// wake the sleepers, never by `add` or `done` alone.
+    wakeups: Mutex<u64>,
+    /// Notified with every new wake-up.
+    woken: Condvar,
+}
+
+/// One task in [`Inner::state`]: the counter sits above the [`WAITING`] bit.
+const ONE: usize = 2;
+/// Set in [`Inner::state`] once a thread has to sleep in `wait`: the `done` that brings the
+/// counter to zero then wakes it. Without it, `done` takes no lock.
+const WAITING: usize = 1;
+/// The highest count. The counter's range above it is kept free, so that an `add` or `done` that
+/// goes out of range can see it and take its change back before anything else mistakes it for a
+/// count: up to twice this is an overflow in progress, above that a count below zero.
+const MAX_COUNT: usize = usize::MAX >> 3;
+/// `add(n)` up to this adds at once; a larger `n` checks for room first. Overflows in progress
+/// could only add up to a wrap-around with more threads at once than a system can run (2^22,
+/// Linux's limit).
+const MAX_FAST_ADD: usize = MAX_COUNT >> 22;
+
+/// The counter in a state, negative when the state has wrapped below zero (in a `done` too many,
+/// until it is taken back).
+fn count(state: usize) -> isize {
+    (state as isize) >> 1
 }
 
 impl WaitGroup {
@@ -74,8 +100,9 @@ impl WaitGroup {
     pub fn new() -> WaitGroup {
         WaitGroup {
             inner: Arc::new(Inner {
-                count: Mutex::new(0),
-                zero: Condvar::new(),
+                state: AtomicUsize::new(0),
+                wakeups: Mutex::new(0),
+                woken: Condvar::new(),
             }),
         }
     }
@@ -85,37 +112,109 @@ impl WaitGroup {
     /// add to it only after the waits of the last round have returned.
     ///
     /// # Panics
-    /// If the counter would overflow `usize`.
+    /// With "sync: WaitGroup counter overflow", leaving the counter as it was, if it would go
+    /// above `usize::MAX / 8`.
     pub fn add(&self, n: usize) {
-        let mut count = self.inner.count.lock();
-        *count = count
-            .checked_add(n)
-            .expect("sync: WaitGroup counter overflow");
+        let state = &self.inner.state;
+        if n <= MAX_FAST_ADD {
+            let before = count(state.fetch_add(n * ONE, Relaxed));
+            if before + n as isize > MAX_COUNT as isize {
+                self.wake_if_zero(state.fetch_sub(n * ONE, Relaxed).wrapping_sub(n * ONE));
+                panic!("sync: WaitGroup counter overflow");
+            }
+        } else {
+            let mut current = state.load(Relaxed);
+            loop {
+                if n > MAX_COUNT || count(current) > (MAX_COUNT - n) as isize {
+                    panic!("sync: WaitGroup counter overflow");
+                }
+                match state.compare_exchange_weak(current, current + n * ONE, Relaxed, Relaxed) {
+                    Ok(_) => return,
+                    Err(now) => current = now,
+                }
+            }
+        }
     }
 
     /// Marks one task done, waking every waiter when it was the last.
     ///
     /// # Panics
     /// With "sync: negative WaitGroup counter" when the counter is already zero: more `done`s than
-    /// `add`s is a bug, and Go panics the same way.
+    /// `add`s is a bug, and Go panics the same way. The counter stays at zero.
     pub fn done(&self) {
-        let mut count = self.inner.count.lock();
-        let Some(left) = count.checked_sub(1) else {
-            drop(count);
+        let state = &self.inner.state;
+        // Release: what the task did happens before a `wait` that sees the counter at zero.
+        let before = state.fetch_sub(ONE, Release);
+        if count(before) <= 0 {
+            // Below zero: take it back (another thread may have seen it meanwhile, and gone to
+            // sleep on a counter that is now zero again).
+            self.wake_if_zero(state.fetch_add(ONE, Relaxed).wrapping_add(ONE));
             panic!("sync: negative WaitGroup counter");
-        };
-        *count = left;
-        if left == 0 {
-            self.inner.zero.notify_all();
+        }
+        self.wake_if_zero(before.wrapping_sub(ONE));
+    }
+
+    /// Wakes the sleepers in `wait` if an atomic operation has just left `state` with the
+    /// counter at zero and [`WAITING`] set.
+    fn wake_if_zero(&self, state: usize) {
+        if state == WAITING {
+            self.inner.state.fetch_and(!WAITING, Relaxed);
+            *self.inner.wakeups.lock() += 1;
+            self.inner.woken.notify_all();
         }
     }
 
     /// Blocks until the counter comes down to zero; returns at once if it is zero.
+    ///
+    /// # Panics
+    /// With "sync: WaitGroup is reused before previous Wait has returned" if, by the time this
+    /// wait wakes, tasks have been added for a next round: as in Go, a next round may start only
+    /// once every wait of the last one has returned.
     pub fn wait(&self) {
-        let mut count = self.inner.count.lock();
-        // A loop, not an `if`: a condition variable may wake a thread for no reason.
-        while *count > 0 {
-            count = self.inner.zero.wait(count);
+        let state = &self.inner.state;
+        // Acquire: everything the tasks did before their `done` is visible once this sees zero.
+        if count(state.load(Acquire)) == 0 {
+            return;
+        }
+        // Read before saying "I am waiting", so the wake-up for this round moves it on.
+        let seen = *self.inner.wakeups.lock();
+        if self.register() {
+            self.sleep(seen);
+        }
+    }
+
+    /// Looks at the counter and, unless it is zero, sets [`WAITING`], in one atomic step: the
+    /// last `done` either comes first, and this sees zero, or comes after and sees WAITING.
+    /// Returns whether the caller must sleep.
+    fn register(&self) -> bool {
+        let state = &self.inner.state;
+        let mut current = state.load(Acquire);
+        loop {
+            if count(current) == 0 {
+                return false;
+            }
+            if current & WAITING != 0 {
+                return true;
+            }
+            match state.compare_exchange_weak(current, current | WAITING, Acquire, Acquire) {
+                Ok(_) => return true,
+                Err(now) => current = now,
+            }
+        }
+    }
+
+    /// Sleeps until the wake-up count moves on from `seen`.
+    fn sleep(&self, seen: u64) {
+        let mut wakeups = self.inner.wakeups.lock();
+        // A loop: a condition variable may wake a thread for no reason.
+        while *wakeups == seen {
+            wakeups = self.inner.woken.wait(wakeups);
+        }
+        drop(wakeups);
+        // Acquire, as above; and as in Go, a next round that started already is a bug. (Below
+        // zero is a `done` too many in progress elsewhere: that one panics.)
+        if count(self.inner.state.load(Acquire)) > 0 {
+            panic!("sync: WaitGroup is reused before previous Wait has returned");
         }
     }
 
@@ -162,14 +261,15 @@ impl Default for WaitGroup {
     }
 }
 
-// A panic cannot leave the counter half-updated: `done` panics before changing it.
+// A panic cannot leave the counter half-updated: an `add` or `done` that panics takes its change
+// back first.
 impl std::panic::RefUnwindSafe for WaitGroup {}
 impl std::panic::UnwindSafe for WaitGroup {}
 
 impl fmt::Debug for WaitGroup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = *self.inner.count.lock();
-        f.debug_struct("WaitGroup").field("count", &count).finish()
+        let tasks = count(self.inner.state.load(Relaxed));
+        f.debug_struct("WaitGroup").field("count", &tasks).finish()
     }
 }
 
@@ -248,9 +348,8 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
 /// forever, which loom reports as a deadlock.
 #[cfg(all(test, loom))]
 mod models {
-    use super::WaitGroup;
-    use crate::shim::{Condvar, Mutex};
-    use loom::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    use super::{WAITING, WaitGroup, count};
+    use loom::sync::atomic::{AtomicUsize, Ordering::Acquire, Ordering::Relaxed};
     use loom::thread;
     use std::panic::{AssertUnwindSafe, catch_unwind};
     use std::sync::Arc; // not loom's: see the shim
@@ -278,31 +377,30 @@ mod models {
         }
     }
 
-    /// A deliberately broken wait group: `wait` checks the counter and waits in two separate
-    /// critical sections, so the last `done` can notify in between, before anyone is waiting.
+    /// A deliberately broken wait group: its `wait` looks at the counter and says it is waiting
+    /// in two steps, so the last `done` can run in between, find nobody waiting and wake nobody.
     /// It stays here to prove the model below can fail.
     #[derive(Clone)]
-    struct MissesLastDone(Arc<(Mutex<usize>, Condvar)>);
+    struct MissesLastDone(WaitGroup);
 
     impl Group for MissesLastDone {
         fn new() -> Self {
-            MissesLastDone(Arc::new((Mutex::new(0), Condvar::new())))
+            MissesLastDone(WaitGroup::new())
         }
         fn add(&self, n: usize) {
-            *self.0.0.lock() += n;
+            self.0.add(n);
         }
         fn done(&self) {
-            let mut count = self.0.0.lock();
-            *count -= 1;
-            if *count == 0 {
-                self.0.1.notify_all();
-            }
+            self.0.done();
         }
         fn wait(&self) {
-            let busy = *self.0.0.lock() > 0;
-            // The bug: the lock was let go after the check; the last done() may run right here.
-            if busy {
-                drop(self.0.1.wait(self.0.0.lock()));
+            let inner = &self.0.inner;
+            let seen = *inner.wakeups.lock();
+            if count(inner.state.load(Acquire)) > 0 {
+                // The bug: the last done() may run right here, find WAITING clear and wake
+                // nobody. `register` looks and sets WAITING in one compare-and-swap.
+                inner.state.fetch_or(WAITING, Acquire);
+                self.0.sleep(seen);
             }
         }
     }
@@ -359,24 +457,91 @@ mod models {
         });
     }
 
-    const TASK_PANIC: &str = "a task panics, as the model intends";
+    /// Tasks add to the counter while others finish; the counter never looks like zero before
+    /// the last `done`, whichever order the atomic operations take.
+    #[test]
+    fn adds_and_dones_race_without_losing_a_task() {
+        loom::model(|| {
+            let wg = WaitGroup::new();
+            let finished = Arc::new(AtomicUsize::new(0));
+            wg.add(2);
+            let spawner = {
+                let (wg, finished) = (wg.clone(), finished.clone());
+                thread::spawn(move || {
+                    wg.add(1); // a sub-task, counted in while this task still counts
+                    finished.fetch_add(1, Relaxed);
+                    wg.done(); // the sub-task
+                    finished.fetch_add(1, Relaxed);
+                    wg.done(); // this task
+                })
+            };
+            let other = {
+                let (wg, finished) = (wg.clone(), finished.clone());
+                thread::spawn(move || {
+                    finished.fetch_add(1, Relaxed);
+                    wg.done();
+                })
+            };
+            wg.wait();
+            assert_eq!(finished.load(Relaxed), 3, "wait returned before every done");
+            assert_eq!(format!("{wg:?}"), "WaitGroup { count: 0 }");
+            spawner.join().unwrap();
+            other.join().unwrap();
+        });
+    }
 
-    /// Keeps the panics the model provokes (one per interleaving) out of the test output.
-    fn quiet_task_panics() {
+    /// A group waited on twice: the second round's waiter must sleep and wake again, though the
+    /// first round's wake-up already cleared and set the waiting flag.
+    #[test]
+    fn a_group_can_be_reused_after_wait_returns() {
+        loom::model(|| {
+            let wg = WaitGroup::new();
+            for round in 1..=2 {
+                let finished = Arc::new(AtomicUsize::new(0));
+                wg.add(1);
+                let worker = {
+                    let (wg, finished) = (wg.clone(), finished.clone());
+                    thread::spawn(move || {
+                        finished.store(round, Relaxed);
+                        wg.done();
+                    })
+                };
+                wg.wait();
+                assert_eq!(finished.load(Relaxed), round, "round {round}");
+                worker.join().unwrap();
+            }
+        });
+    }
+
+    const TASK_PANIC: &str = "a task panics, as the model intends";
+    const NEGATIVE: &str = "sync: negative WaitGroup counter";
+    const REUSED: &str = "sync: WaitGroup is reused before previous Wait has returned";
+
+    /// Keeps the panics the models provoke (one per interleaving) out of the test output.
+    fn quiet_expected_panics() {
         static HOOK: std::sync::Once = std::sync::Once::new();
         HOOK.call_once(|| {
             let default = std::panic::take_hook();
             std::panic::set_hook(Box::new(move |info| {
-                if info.payload().downcast_ref::<&str>() != Some(&TASK_PANIC) {
+                let message = info.payload().downcast_ref::<&str>();
+                if !message.is_some_and(|m| [TASK_PANIC, NEGATIVE, REUSED].contains(m)) {
                     default(info);
                 }
             }));
         });
     }
 
+    /// The message of a panic caught by `catch_unwind`.
+    fn message(panic: &(dyn std::any::Any + Send)) -> &str {
+        panic
+            .downcast_ref::<&str>()
+            .copied()
+            .unwrap_or("a panic without a message")
+    }
+
     #[test]
     fn go_counts_out_a_task_that_panics() {
-        quiet_task_panics();
+        quiet_expected_panics();
         loom::model(|| {
             let wg = WaitGroup::new();
             // What go() spawns. Loom turns a panic that leaves a thread into a failed model
@@ -385,6 +550,55 @@ mod models {
             let thread = thread::spawn(move || catch_unwind(AssertUnwindSafe(task)).is_err());
             wg.wait();
             assert!(thread.join().unwrap(), "the task did not panic");
+        });
+    }
+
+    /// Two `done`s for one task: exactly one panics, the counter ends at zero, and a waiter that
+    /// went to sleep while the counter was briefly below zero is woken when it is taken back.
+    #[test]
+    fn a_done_too_many_panics_and_the_waiter_still_wakes() {
+        quiet_expected_panics();
+        loom::model(|| {
+            let wg = WaitGroup::new();
+            wg.add(1);
+            let threads: Vec<_> = (0..2)
+                .map(|_| {
+                    let wg = wg.clone();
+                    thread::spawn(move || catch_unwind(AssertUnwindSafe(|| wg.done())))
+                })
+                .collect();
+            wg.wait();
+            let mut panics = Vec::new();
+            for thread in threads {
+                if let Err(panic) = thread.join().unwrap() {
+                    panics.push(message(&*panic).to_owned());
+                }
+            }
+            assert_eq!(panics, [NEGATIVE]);
+            assert_eq!(format!("{wg:?}"), "WaitGroup { count: 0 }");
+        });
+    }
+
+    /// A next round added before the last round's wait has returned (a bug, in Go as here): the
+    /// wait returns, or panics with Go's message; it never sleeps once both rounds are done.
+    #[test]
+    fn a_round_started_too_early_never_hangs_a_waiter() {
+        quiet_expected_panics();
+        loom::model(|| {
+            let wg = WaitGroup::new();
+            wg.add(1);
+            let worker = {
+                let wg = wg.clone();
+                thread::spawn(move || {
+                    wg.done();
+                    wg.add(1); // too early: the wait below may not have returned
+                    wg.done();
+                })
+            };
+            if let Err(panic) = catch_unwind(AssertUnwindSafe(|| wg.wait())) {
+                assert_eq!(message(&*panic), REUSED);
+            }
+            worker.join().unwrap();
         });
     }
 }

@@ -5,6 +5,7 @@ use chanlab_common::testing::{
     STEP_DEADLINE, fast_in_one_of_three, no_threads_left, run_step, within,
 };
 use chanlab_sync::{WaitGroup, waitgroup};
+use std::panic::catch_unwind;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -153,4 +154,112 @@ fn wait_sees_every_done_over_many_rounds() {
             handles.into_iter().for_each(|h| h.join().unwrap());
         }
     });
+}
+
+/// The message of a panic caught by `catch_unwind`.
+fn message(panic: Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|m| m.to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_panicking_done_or_add_leaves_the_counter_as_it_was() {
+    within(STEP_DEADLINE, || {
+        let wg = WaitGroup::new();
+        let negative = catch_unwind(|| wg.done()).unwrap_err();
+        assert_eq!(message(negative), "sync: negative WaitGroup counter");
+        wg.wait(); // still zero: returns at once
+        let counted = |n: usize| format!("WaitGroup {{ count: {n} }}");
+        let max = usize::MAX / 8;
+        wg.add(5);
+        for n in [usize::MAX, max - 4, 1] {
+            if n == 1 {
+                wg.add(max - 5); // the counter at its highest
+            }
+            let before = format!("{wg:?}");
+            let overflow = catch_unwind(|| wg.add(n)).unwrap_err();
+            assert_eq!(
+                message(overflow),
+                "sync: WaitGroup counter overflow",
+                "add({n})"
+            );
+            assert_eq!(format!("{wg:?}"), before, "add({n})");
+        }
+        assert_eq!(format!("{wg:?}"), counted(max));
+    });
+}
+
+/// Go's own tests of `sync.WaitGroup` (`src/sync/waitgroup_test.go`), ported.
+mod golang {
+    use super::*;
+
+    /// Go's `testWaitGroup`: `wg1` is a barrier the `n` tasks pass, `wg2` one they wait at
+    /// until the main thread lets them all through.
+    fn barrier_round(wg1: &WaitGroup, wg2: &WaitGroup) {
+        let n = 16;
+        wg1.add(n);
+        wg2.add(n);
+        let (exited_tx, exited) = crossbeam::channel::bounded(n);
+        for _ in 0..n {
+            let (wg1, wg2, exited_tx) = (wg1.clone(), wg2.clone(), exited_tx.clone());
+            thread::spawn(move || {
+                wg1.done();
+                wg2.wait();
+                exited_tx.send(()).unwrap();
+            });
+        }
+        wg1.wait();
+        for _ in 0..n {
+            assert!(
+                exited.try_recv().is_err(),
+                "WaitGroup released group too soon"
+            );
+            wg2.done();
+        }
+        for _ in 0..n {
+            exited.recv().unwrap(); // blocks if the barrier failed to let one through
+        }
+    }
+
+    #[test]
+    fn wait_group() {
+        no_threads_left(STEP_DEADLINE, || {
+            let (wg1, wg2) = (WaitGroup::new(), WaitGroup::new());
+            // The same groups, round after round: each must be back in a proper state.
+            for _ in 0..8 {
+                barrier_round(&wg1, &wg2);
+            }
+        });
+    }
+
+    #[test]
+    fn wait_group_misuse() {
+        let wg = WaitGroup::new();
+        wg.add(1);
+        wg.done();
+        let panic = catch_unwind(|| wg.done()).expect_err("Should panic");
+        assert_eq!(message(panic), "sync: negative WaitGroup counter");
+    }
+
+    #[test]
+    fn wait_group_race() {
+        no_threads_left(STEP_DEADLINE, || {
+            for _ in 0..1000 {
+                let wg = WaitGroup::new();
+                let n = Arc::new(AtomicUsize::new(0));
+                for _ in 0..2 {
+                    wg.add(1);
+                    let (wg, n) = (wg.clone(), n.clone());
+                    thread::spawn(move || {
+                        n.fetch_add(1, Ordering::SeqCst);
+                        wg.done();
+                    });
+                }
+                wg.wait();
+                assert_eq!(n.load(Ordering::SeqCst), 2, "Spurious wakeup from Wait");
+            }
+        });
+    }
 }
