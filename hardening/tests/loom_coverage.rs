@@ -1,5 +1,6 @@
 //! Which primitives `cargo xtask loom` model-checks: each primitive's source must hold loom
-//! models (`loom::model` under `#[cfg(loom)]`), in a crate the command builds with `--cfg loom`.
+//! models (`loom::model` under `#[cfg(chanlab_loom)]`), in a crate the command builds with
+//! `--cfg chanlab_loom`.
 //! The models themselves run in `cargo xtask loom` (and, with a smaller bound, in
 //! `cargo xtask test`); this checks that none has gone missing, and prints the count.
 
@@ -24,10 +25,15 @@ fn every_primitive_has_loom_models_that_cargo_xtask_loom_runs() {
     let mut missing = Vec::new();
     for (name, file) in PRIMITIVES {
         let source = std::fs::read_to_string(root.join(file)).unwrap();
-        // The models are the tests of a `models` module compiled only under `--cfg loom`.
+        // The models are the tests of a `models` module compiled only under `--cfg chanlab_loom`.
         let module = source
             .split_once("mod models {")
-            .filter(|(before, _)| before.lines().last().is_some_and(|l| l.contains("loom")))
+            .filter(|(before, _)| {
+                before
+                    .lines()
+                    .last()
+                    .is_some_and(|l| l.contains("chanlab_loom"))
+            })
             .map(|(_, module)| module);
         let models = module.map_or(0, |m| {
             if m.contains("loom::model(") {

@@ -5,7 +5,7 @@
 //! `select`).
 
 use crate::{Error, Sample, check, sum_below, timed};
-use crossbeam::channel::{self as cb, never, select};
+use crossbeam_channel::{self as cb, never, select};
 use std::sync::mpsc;
 use std::thread;
 

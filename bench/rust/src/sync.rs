@@ -2,7 +2,7 @@
 
 use crate::{Error, Sample, check, check_ops, per_op, timed};
 use chanlab_patterns::Context;
-use crossbeam::channel::{Receiver, bounded, unbounded};
+use crossbeam_channel::{Receiver, bounded, unbounded};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -83,7 +83,7 @@ pub fn waitgroup(ops: u64) -> Result<Vec<Sample>, Error> {
     let pairs = AtomicU64::new(0);
     let (raw, _) = timed(ops, || {
         thread::scope(|s| {
-            let wg = crossbeam::sync::WaitGroup::new();
+            let wg = crossbeam_utils::sync::WaitGroup::new();
             for t in 0..THREADS {
                 let (wg, pairs) = (wg.clone(), &pairs);
                 s.spawn(move || {

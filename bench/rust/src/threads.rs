@@ -4,7 +4,7 @@ use crate::channels::{Channel, Crossbeam, StdMpsc};
 use crate::{Error, Sample, check, check_ops, timed};
 use chanlab_channels::goroutines::{MAX_THREADS, SMALL_STACK, spawn_many};
 use chanlab_patterns::{WorkerPool, filter, generate, map};
-use crossbeam::channel::{bounded, unbounded};
+use crossbeam_channel::{bounded, unbounded};
 use std::thread;
 
 /// `ops` threads started and joined, three ways; Go starts `ops` goroutines. One operation: one

@@ -1,3 +1,3 @@
 // A Receiver has no `send`: error[E0599]: no method named `send` found for struct `Receiver`.
-let (_tx, rx) = crossbeam::channel::bounded::<&str>(1);
+let (_tx, rx) = crossbeam_channel::bounded::<&str>(1);
 rx.send("hello");

@@ -1,7 +1,7 @@
 //! A buffered channel is a queue: sends succeed until it is full, then block (seed 5.3).
 
 use chanlab_common::Cx;
-use crossbeam::channel::bounded;
+use crossbeam_channel::bounded;
 use std::thread;
 use std::time::Duration;
 

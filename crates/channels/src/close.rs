@@ -9,7 +9,7 @@
 //! ```
 
 use chanlab_common::Cx;
-use crossbeam::channel::{TryRecvError, bounded};
+use crossbeam_channel::{TryRecvError, bounded};
 
 /// Each way closing differs between Go and Rust, shown in turn.
 pub fn run(cx: &Cx) -> anyhow::Result<()> {

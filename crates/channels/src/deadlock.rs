@@ -7,7 +7,7 @@
 //! instead of a hang. Tests do the same with `chanlab_common::testing::within`.
 
 use chanlab_common::Cx;
-use crossbeam::channel::{SendTimeoutError, bounded};
+use crossbeam_channel::{SendTimeoutError, bounded};
 use std::thread;
 use std::time::Duration;
 

@@ -13,7 +13,7 @@
 //! ```
 
 use chanlab_common::Cx;
-use crossbeam::channel::{Receiver, Sender, bounded};
+use crossbeam_channel::{Receiver, Sender, bounded};
 use std::thread;
 
 // ANCHOR: directions

@@ -1,7 +1,7 @@
 //! Waiting for a thread by channel: a "done" signal, and N results for N workers (seed 5.2, 5.3).
 
 use chanlab_common::Cx;
-use crossbeam::channel::bounded;
+use crossbeam_channel::bounded;
 use std::thread;
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! Goroutines are threads here: spawn, join, scoped threads, and what "cheap" costs (seed 5.2).
 
 use chanlab_common::{Cx, Exit};
-use crossbeam::channel::bounded;
+use crossbeam_channel::bounded;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};

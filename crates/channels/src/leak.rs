@@ -8,7 +8,7 @@
 //! *receive* on a channel that stays open because some `Sender` is kept alive and never used.
 
 use chanlab_common::Cx;
-use crossbeam::channel::bounded;
+use crossbeam_channel::bounded;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 

@@ -1,13 +1,13 @@
 //! Goroutines and channels, in Rust (course sections 5.1–5.3).
 //!
 //! Go's `go f()` starts a goroutine; here it starts an operating-system thread. Go's channels
-//! are crossbeam's: [`bounded(0)`](crossbeam::channel::bounded) is Go's unbuffered
+//! are crossbeam's: [`bounded(0)`](crossbeam_channel::bounded) is Go's unbuffered
 //! `make(chan T)`, `bounded(n)` is `make(chan T, n)`.
 //!
 //! # Hello, world
 //!
 //! ```
-//! use crossbeam::channel::bounded;
+//! use crossbeam_channel::bounded;
 //! use std::thread;
 //!
 //! let (tx, rx) = bounded(0); // make(chan string)
@@ -21,7 +21,7 @@
 //! threads meet. [`unbuffered`] shows it and times a round trip.
 //!
 //! ```
-//! use crossbeam::channel::bounded;
+//! use crossbeam_channel::bounded;
 //!
 //! let (tx, rx) = bounded::<i32>(0);
 //! assert!(tx.try_send(1).is_err()); // no receiver waiting: a send would block
@@ -31,7 +31,7 @@
 //! # Buffered: a queue
 //!
 //! ```
-//! use crossbeam::channel::bounded;
+//! use crossbeam_channel::bounded;
 //!
 //! let (tx, rx) = bounded(2);
 //! tx.send(1).unwrap();
@@ -46,7 +46,7 @@
 //! `recv` returns an error, which is how `for v in &rx` knows to stop.
 //!
 //! ```
-//! use crossbeam::channel::bounded;
+//! use crossbeam_channel::bounded;
 //!
 //! let (tx, rx) = bounded(3);
 //! for n in 1..=3 {
@@ -61,27 +61,39 @@
 //! gone, and hands the value back:
 //!
 //! ```
-//! let (tx, rx) = crossbeam::channel::bounded(1);
+//! let (tx, rx) = crossbeam_channel::bounded(1);
 //! drop(rx);
 //! assert_eq!(tx.send("kept").unwrap_err().into_inner(), "kept");
 //! ```
 //!
 //! Each module below is one step of the lesson: run it with `cargo xtask run channels <step>`.
 
+#[cfg(feature = "lesson")]
 pub mod buffered;
+#[cfg(feature = "lesson")]
 pub mod close;
+#[cfg(feature = "lesson")]
 pub mod deadlock;
+#[cfg(feature = "lesson")]
 pub mod directions;
+#[cfg(feature = "lesson")]
 pub mod done;
+#[cfg(feature = "lesson")]
 pub mod goroutines;
+#[cfg(feature = "lesson")]
 pub mod leak;
+#[cfg(feature = "lesson")]
 pub mod race;
+#[cfg(feature = "lesson")]
 pub mod range;
+#[cfg(feature = "lesson")]
 pub mod unbuffered;
 
+#[cfg(feature = "lesson")]
 use chanlab_common::{Lesson, Step};
 
 /// The lesson's steps, in teaching order.
+#[cfg(feature = "lesson")]
 pub const LESSON: Lesson = Lesson {
     name: "channels",
     summary: "goroutines are threads; channels carry values between them",

@@ -13,7 +13,7 @@
 //! The classic is a lost update.
 
 use chanlab_common::Cx;
-use crossbeam::channel::bounded;
+use crossbeam_channel::bounded;
 use std::sync::Barrier;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;

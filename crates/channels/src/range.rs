@@ -1,7 +1,7 @@
 //! `for v := range ch` is `for v in &rx`: it ends when the channel is closed and drained (seed 5.3).
 
 use chanlab_common::Cx;
-use crossbeam::channel::{Receiver, Sender, bounded};
+use crossbeam_channel::{Receiver, Sender, bounded};
 use std::thread;
 use std::time::Duration;
 

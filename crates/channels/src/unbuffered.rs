@@ -1,7 +1,7 @@
 //! An unbuffered channel is a rendezvous: a send waits for a receiver (seed 5.3).
 
 use chanlab_common::Cx;
-use crossbeam::channel::bounded;
+use crossbeam_channel::bounded;
 use std::thread;
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! Tests of the `directions` step and its reusable code.
 use chanlab_channels::directions::{self, receiver, sender};
 use chanlab_common::testing::{STEP_DEADLINE, run_step, within};
-use crossbeam::channel::bounded;
+use crossbeam_channel::bounded;
 
 #[test]
 fn a_sender_only_and_a_receiver_only_function_talk() {

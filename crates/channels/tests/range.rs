@@ -1,7 +1,7 @@
 //! Tests of the `range` step and its reusable code.
 use chanlab_channels::range::{self, squares, sum};
 use chanlab_common::testing::{STEP_DEADLINE, run_step, within};
-use crossbeam::channel::bounded;
+use crossbeam_channel::bounded;
 
 #[test]
 fn range_ends_at_close_and_waits_while_a_sender_lives() {

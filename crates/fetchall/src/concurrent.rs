@@ -1,16 +1,20 @@
 //! The seed's fetchall: one thread per URL, results over a channel as they finish (seed 5.2).
 
-use crate::demo::Demo;
-use crate::duration::parse_duration;
 use crate::fetch::{FetchError, Fetched, fetch};
-use chanlab_common::{Cx, Exit};
-use crossbeam::channel::{Receiver, bounded, unbounded};
+use crossbeam_channel::{Receiver, bounded, unbounded};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use ureq::Agent;
 use ureq::tls::{RootCerts, TlsConfig};
+#[cfg(feature = "lesson")]
+use {
+    crate::demo::Demo,
+    crate::duration::parse_duration,
+    chanlab_common::{Cx, Exit},
+    std::time::Instant,
+};
 
 /// How [`fetch_all`] runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,6 +135,7 @@ pub fn fetch_all(urls: Vec<String>, options: &Options) -> Receiver<Outcome> {
 }
 
 /// Parsed `[--timeout D] [--concurrency N] [URL...]`.
+#[cfg(feature = "lesson")]
 pub fn parse_args(args: &[String]) -> Result<(Options, Vec<String>), Exit> {
     let mut options = Options::default();
     let mut urls = Vec::new();
@@ -173,6 +178,7 @@ pub fn parse_args(args: &[String]) -> Result<(Options, Vec<String>), Exit> {
 
 /// Fetches the URLs given after `--`, or, with none, a local demo server's slow pages; prints
 /// each line as it finishes and the total last.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     print_outcomes(cx, fetch_all)
 }
@@ -180,6 +186,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
 /// The course program's shape, shared by the `concurrent` and `sequential` steps: takes the URLs
 /// from the arguments (or the offline demo), prints each outcome `fetch` yields as it comes and
 /// the total last, and exits with status 1 if any URL failed.
+#[cfg(feature = "lesson")]
 pub(crate) fn print_outcomes<I>(
     cx: &Cx,
     fetch: impl FnOnce(Vec<String>, &Options) -> I,

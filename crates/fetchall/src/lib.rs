@@ -37,16 +37,21 @@
 //! itself, so it runs offline.
 
 pub mod concurrent;
+#[cfg(feature = "lesson")]
 pub mod demo;
 pub mod duration;
+#[cfg(feature = "lesson")]
 pub mod errors;
 pub mod faults;
 pub mod fetch;
+#[cfg(feature = "lesson")]
 pub mod sequential;
 
+#[cfg(feature = "lesson")]
 use chanlab_common::{Lesson, Step};
 
 /// The lesson's steps, in teaching order.
+#[cfg(feature = "lesson")]
 pub const LESSON: Lesson = Lesson {
     name: "fetchall",
     summary: "fetch many URLs at once: a thread per URL, results as they finish",

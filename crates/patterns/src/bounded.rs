@@ -6,23 +6,36 @@
 //! semaphore. [`for_each`] takes the slot *before* starting the thread instead, so at most `n`
 //! threads exist at any moment.
 
-use chanlab_common::Cx;
-use chanlab_sync::{Semaphore, WaitGroup};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use chanlab_sync::Semaphore;
 use std::thread;
-use std::time::{Duration, Instant};
+#[cfg(feature = "lesson")]
+use {
+    chanlab_common::Cx,
+    chanlab_sync::WaitGroup,
+    std::sync::Arc,
+    std::sync::atomic::{AtomicUsize, Ordering},
+    std::time::{Duration, Instant},
+};
 
 /// A [`for_each`] that cannot run.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum BoundedError {
     /// A limit of zero would never run anything.
-    #[error("the limit must be at least 1")]
     ZeroLimit,
     /// The operating system could not start a thread; the tasks already started have finished.
-    #[error("could not start a thread: {0}")]
     Spawn(String),
 }
+
+impl std::fmt::Display for BoundedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BoundedError::ZeroLimit => f.write_str("the limit must be at least 1"),
+            BoundedError::Spawn(e) => write!(f, "could not start a thread: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BoundedError {}
 
 // ANCHOR: for_each
 /// Runs `work` on every item, each on its own thread, with at most `limit` running at once;
@@ -80,6 +93,7 @@ where
 // ANCHOR_END: for_each
 
 /// Counts tasks running and threads alive, and remembers the peaks.
+#[cfg(feature = "lesson")]
 #[derive(Default)]
 struct Gauge {
     running: AtomicUsize,
@@ -88,6 +102,7 @@ struct Gauge {
     most_alive: AtomicUsize,
 }
 
+#[cfg(feature = "lesson")]
 impl Gauge {
     fn rise(count: &AtomicUsize, peak: &AtomicUsize) {
         let now = count.fetch_add(1, Ordering::SeqCst) + 1;
@@ -111,6 +126,7 @@ impl Gauge {
 
 /// Twelve tasks of 0.2 s with a limit of 3: first Go's way (a thread per task, a semaphore and a
 /// WaitGroup), then with the slot taken before the thread starts.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let tasks = 12;
     let start = Instant::now();

@@ -19,26 +19,35 @@
 
 mod timer;
 
-use chanlab_common::Cx;
 use chanlab_sync::shim::Mutex;
-use crossbeam::channel::{Receiver, Sender, bounded, never, select};
+use crossbeam_channel::{Receiver, Sender, bounded, never};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
-use std::thread;
 use std::time::{Duration, Instant};
+#[cfg(feature = "lesson")]
+use {chanlab_common::Cx, crossbeam_channel::select, std::thread};
 
 /// Why a context ended: what Go's `ctx.Err()` returns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ContextError {
     /// Its [`CancelFn`] (or an ancestor's) was called or dropped.
-    #[error("context canceled")]
     Canceled,
     /// Its deadline (or an ancestor's) passed.
-    #[error("context deadline exceeded")]
     DeadlineExceeded,
 }
+
+impl fmt::Display for ContextError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ContextError::Canceled => "context canceled",
+            ContextError::DeadlineExceeded => "context deadline exceeded",
+        })
+    }
+}
+
+impl std::error::Error for ContextError {}
 
 // ANCHOR: context
 /// A cancellation signal with an optional deadline, shared by every thread working on one task.
@@ -47,11 +56,11 @@ pub enum ContextError {
 ///
 /// ```
 /// use chanlab_patterns::{Context, ContextError};
-/// use crossbeam::channel::select;
+/// use crossbeam_channel::select;
 /// use std::time::Duration;
 ///
 /// let (ctx, _cancel) = Context::with_timeout(&Context::background(), Duration::from_millis(20));
-/// let (_tx, work) = crossbeam::channel::bounded::<&str>(0); // work that never answers
+/// let (_tx, work) = crossbeam_channel::bounded::<&str>(0); // work that never answers
 /// let outcome = select! {
 ///     recv(work) -> result => result.map_err(|_| ContextError::Canceled),
 ///     recv(ctx.done()) -> _ => Err(ctx.err().unwrap()),
@@ -321,6 +330,7 @@ impl fmt::Debug for CancelFn {
 
 /// Sends `item` on `output` unless `ctx` ends first; `false` when the item was not sent (the
 /// context ended or the reader hung up).
+#[cfg(feature = "lesson")]
 fn send_or_done<T>(ctx: &Context, output: &Sender<T>, item: T) -> bool {
     select! {
         send(output, item) -> sent => sent.is_ok(),
@@ -330,6 +340,7 @@ fn send_or_done<T>(ctx: &Context, output: &Sender<T>, item: T) -> bool {
 
 /// The seed's timeout, an explicit cancel, a parent ending its children, a deadline, and a
 /// running pipeline stopped by a timeout.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let background = Context::background();
 
@@ -396,6 +407,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
 
 /// A three-stage pipeline with an endless source, stopped by a 1 s timeout: each stage selects on
 /// `ctx.done()` wherever it could block, says why it exits, and the scope joins all three.
+#[cfg(feature = "lesson")]
 fn cancelled_pipeline(cx: &Cx) -> anyhow::Result<()> {
     let start = Instant::now();
     // ANCHOR: pipeline
@@ -459,10 +471,10 @@ fn cancelled_pipeline(cx: &Cx) -> anyhow::Result<()> {
 /// Loom models: every interleaving of a few threads, up to `LOOM_MAX_PREEMPTIONS` preemptions.
 /// A deadline is fired here by calling `end(DeadlineExceeded)` on a thread, which is what the
 /// timer thread does (it does not exist under loom).
-#[cfg(all(test, loom))]
+#[cfg(all(test, chanlab_loom))]
 mod models {
     use super::*;
-    use crossbeam::channel::TryRecvError;
+    use crossbeam_channel::TryRecvError;
     use loom::thread;
 
     fn disconnected(done: &Receiver<()>) -> bool {

@@ -1,14 +1,18 @@
 //! errgroup: run tasks on threads, wait for all of them, keep the first error, and cancel the
 //! others when it comes (seed 5.8; Go's `golang.org/x/sync/errgroup`).
 
-use crate::context::{CancelFn, Context, ContextError};
-use chanlab_common::Cx;
+use crate::context::{CancelFn, Context};
 use chanlab_sync::shim::Mutex;
-use crossbeam::channel::{after, select};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+#[cfg(feature = "lesson")]
+use {
+    crate::context::ContextError,
+    chanlab_common::Cx,
+    crossbeam_channel::{after, select},
+    std::time::Duration,
+};
 
 // ANCHOR: errgroup
 /// A group of tasks, each on its own thread, whose [`wait`](ErrGroup::wait) returns the first
@@ -154,6 +158,7 @@ impl<E> std::fmt::Debug for ErrGroup<E> {
 }
 
 /// Sleeps for `d` of lesson time unless `ctx` ends first, which is an error.
+#[cfg(feature = "lesson")]
 fn work(cx: &Cx, ctx: &Context, d: Duration) -> Result<(), ContextError> {
     select! {
         recv(after(cx.scaled(d))) -> _ => Ok(()),
@@ -163,6 +168,7 @@ fn work(cx: &Cx, ctx: &Context, d: Duration) -> Result<(), ContextError> {
 
 /// Three downloads in a group: one fails at 0.5s, which cancels the slow one; `wait` returns the
 /// failure, not the cancellation it caused. Then a group where every task succeeds.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR: run
     let (mut group, ctx) = ErrGroup::<String>::with_context(&Context::background());
@@ -211,10 +217,10 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
 
 /// Loom model: two tasks fail at once while a third watches the group's context. The group keeps
 /// exactly one of the two errors, and the watcher never sees the context end without an error.
-#[cfg(all(test, loom))]
+#[cfg(all(test, chanlab_loom))]
 mod models {
     use super::*;
-    use crossbeam::channel::TryRecvError;
+    use crossbeam_channel::TryRecvError;
     use loom::thread;
 
     #[test]

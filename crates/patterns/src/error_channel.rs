@@ -7,27 +7,37 @@
 //! a send with no receiver left fails at once, so the late worker exits either way; the buffer
 //! still matters whenever the receiver outlives the wait.
 
-use chanlab_common::Cx;
-use crossbeam::channel::{RecvTimeoutError, bounded};
+use crossbeam_channel::{RecvTimeoutError, bounded};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+#[cfg(feature = "lesson")]
+use {chanlab_common::Cx, std::time::Instant};
 
 /// Why [`call_with_timeout`] has no value.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum WorkError<E> {
     /// The work returned an error.
-    #[error("work failed: {0}")]
     Failed(E),
     /// The work did not finish in time; it may still be running.
-    #[error("work timed out after {0:?}")]
     TimedOut(Duration),
     /// The work panicked.
-    #[error("the worker panicked")]
     Panicked,
     /// The operating system could not start the worker thread.
-    #[error("could not start a worker thread: {0}")]
     Spawn(String),
 }
+
+impl<E: std::fmt::Display> std::fmt::Display for WorkError<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WorkError::Failed(e) => write!(f, "work failed: {e}"),
+            WorkError::TimedOut(after) => write!(f, "work timed out after {after:?}"),
+            WorkError::Panicked => f.write_str("the worker panicked"),
+            WorkError::Spawn(e) => write!(f, "could not start a worker thread: {e}"),
+        }
+    }
+}
+
+impl<E: std::fmt::Debug + std::fmt::Display> std::error::Error for WorkError<E> {}
 
 // ANCHOR: call
 /// Runs `work` on a new thread named `worker` and returns its result, or
@@ -75,6 +85,7 @@ where
 // ANCHOR_END: call
 
 /// Three calls with a one-second timeout: one succeeds, one fails, one is too slow.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let timeout = cx.scaled(Duration::from_secs(1));
     let report = |what: &str, outcome: Result<&str, WorkError<&str>>| match outcome {

@@ -7,11 +7,15 @@
 //! once they are all done; here one thread waits on every input at once with a [`Select`], and
 //! the output closes when that thread returns and drops its `Sender`.
 
-use crate::pipeline::{generate, stage};
-use chanlab_common::Cx;
-use crossbeam::channel::{Receiver, Select, bounded};
+use crate::pipeline::stage;
+use crossbeam_channel::{Receiver, Select, bounded};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+#[cfg(feature = "lesson")]
+use {
+    crate::pipeline::generate,
+    chanlab_common::Cx,
+    std::time::{Duration, Instant},
+};
 
 // ANCHOR: fan_out
 /// Starts `workers` threads, named `worker 1`, `worker 2`…, that share `input`: each takes the
@@ -104,6 +108,7 @@ pub fn merge<T: Send + 'static>(inputs: Vec<Receiver<T>>) -> Receiver<T> {
 // ANCHOR_END: merge
 
 /// Twelve numbers squared by three workers, each square taking 100 ms; the results merged.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let start = Instant::now();
     // ANCHOR: fan_out_fan_in

@@ -66,7 +66,7 @@
 //!
 //! ```
 //! use chanlab_patterns::{Context, ContextError};
-//! use crossbeam::channel::{select, tick};
+//! use crossbeam_channel::{select, tick};
 //! use std::time::Duration;
 //!
 //! let (ctx, _cancel) = Context::with_timeout(&Context::background(), Duration::from_millis(30));
@@ -132,9 +132,11 @@ pub use pipeline::{filter, generate, map};
 pub use rate_limit::RateLimiter;
 pub use worker_pool::WorkerPool;
 
+#[cfg(feature = "lesson")]
 use chanlab_common::{Lesson, Step};
 
 /// The lesson's steps, in teaching order.
+#[cfg(feature = "lesson")]
 pub const LESSON: Lesson = Lesson {
     name: "patterns",
     summary: "fan-out/fan-in, pipelines, worker pools, rate limits, cancellation, errgroup, memo",

@@ -6,14 +6,17 @@
 //! Different keys compute in parallel: the cache's lock is held only to look a key up, never
 //! while computing.
 
-use chanlab_common::Cx;
 use chanlab_sync::shim::{Condvar, Mutex};
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
 use std::sync::Arc;
-use std::thread;
-use std::time::{Duration, Instant};
+#[cfg(feature = "lesson")]
+use {
+    chanlab_common::Cx,
+    std::thread,
+    std::time::{Duration, Instant},
+};
 
 // ANCHOR: memo
 /// A cache of `compute(key)` that computes each key once, even when many threads ask at once.
@@ -155,6 +158,7 @@ impl<K, V, F> fmt::Debug for Memo<K, V, F> {
 }
 
 /// Six callers ask at once for three keys of a half-second function; then again, from the cache.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR: run
     let slow_square = Memo::new(|n: u64| {
@@ -195,7 +199,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
 }
 
 /// Loom models: every interleaving of a few threads, up to `LOOM_MAX_PREEMPTIONS` preemptions.
-#[cfg(all(test, loom))]
+#[cfg(all(test, chanlab_loom))]
 mod models {
     use super::Memo;
     use chanlab_sync::shim::Mutex;

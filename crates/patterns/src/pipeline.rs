@@ -11,8 +11,9 @@
 //! an item again or its input closes; crossbeam cannot tell a sender that nobody listens without
 //! a send.
 
+#[cfg(feature = "lesson")]
 use chanlab_common::Cx;
-use crossbeam::channel::{Receiver, bounded};
+use crossbeam_channel::{Receiver, bounded};
 use std::thread;
 
 // ANCHOR: stages
@@ -124,6 +125,7 @@ pub(crate) fn stage(name: &str, body: impl FnOnce() + Send + 'static) {
 }
 
 /// The seed's pipeline (numbers → evens → squares), then an endless one cut short.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR: pipeline
     let numbers = generate(1..=10);

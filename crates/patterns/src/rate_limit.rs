@@ -7,25 +7,36 @@
 //! permit is available or how long to sleep for one. Concurrent waiters each reserve their own
 //! slot, so they wake one interval apart instead of racing.
 
-use chanlab_common::Cx;
 use chanlab_sync::shim::Mutex;
-use crossbeam::channel::tick;
 use std::thread;
 use std::time::{Duration, Instant};
+#[cfg(feature = "lesson")]
+use {chanlab_common::Cx, crossbeam_channel::tick};
 
 /// The longest interval × burst a limiter accepts: beyond it a limit means "never".
 pub const MAX_SPAN: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// A limiter that cannot be built.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum RateLimitError {
     /// A burst of zero would never let anything through.
-    #[error("the burst must be at least 1")]
     ZeroBurst,
     /// interval × burst is longer than [`MAX_SPAN`].
-    #[error("interval × burst must be at most a year, not {0:?}")]
     TooSlow(Option<Duration>),
 }
+
+impl std::fmt::Display for RateLimitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RateLimitError::ZeroBurst => f.write_str("the burst must be at least 1"),
+            RateLimitError::TooSlow(span) => {
+                write!(f, "interval × burst must be at most a year, not {span:?}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RateLimitError {}
 
 // ANCHOR: limiter
 /// Lets through at most `burst` permits at once, refilled at one per `interval`.
@@ -123,6 +134,7 @@ impl RateLimiter {
 // ANCHOR_END: limiter
 
 /// The seed's 200 ms ticker, then a limiter with a burst of 3, then four clients sharing one.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let interval = cx.scaled(Duration::from_millis(200));
     let at = |start: Instant| cx.unscaled(start.elapsed()).as_secs_f64();
@@ -176,7 +188,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
 }
 
 /// Loom models: every interleaving of a few threads, up to `LOOM_MAX_PREEMPTIONS` preemptions.
-#[cfg(all(test, loom))]
+#[cfg(all(test, chanlab_loom))]
 mod models {
     use super::RateLimiter;
     use loom::thread;

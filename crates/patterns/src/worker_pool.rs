@@ -7,31 +7,43 @@
 //! worker has finished, and the results channel closes by itself when the last worker exits, so
 //! `for r in &results` needs no count.
 
-use chanlab_common::Cx;
-use crossbeam::channel::{Receiver, Sender, bounded, unbounded};
+use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+#[cfg(feature = "lesson")]
+use {
+    chanlab_common::Cx,
+    std::time::{Duration, Instant},
+};
 
 /// What can go wrong with a [`WorkerPool`].
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum PoolError {
     /// A pool needs at least one worker.
-    #[error("a worker pool needs at least one worker")]
     NoWorkers,
     /// Every worker has stopped (each panicked), so nobody can take the job.
-    #[error("every worker has stopped; the job was not taken")]
     Stopped,
     /// A job panicked, which ended the worker running it.
-    #[error("a job panicked on {worker}")]
     WorkerPanicked {
         /// The worker's thread name.
         worker: String,
     },
     /// The operating system could not start a worker thread.
-    #[error("could not start a worker thread: {0}")]
     Spawn(String),
 }
+
+impl std::fmt::Display for PoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PoolError::NoWorkers => f.write_str("a worker pool needs at least one worker"),
+            PoolError::Stopped => f.write_str("every worker has stopped; the job was not taken"),
+            PoolError::WorkerPanicked { worker } => write!(f, "a job panicked on {worker}"),
+            PoolError::Spawn(e) => write!(f, "could not start a worker thread: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for PoolError {}
 
 // ANCHOR: pool
 /// `n` worker threads, named `worker 1`…`worker n`, running `work` on each submitted job.
@@ -133,6 +145,7 @@ impl<J> Drop for WorkerPool<J> {
 }
 
 /// The seed's pool: three workers, five jobs of a second each, results doubled.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let start = Instant::now();
     // ANCHOR: run

@@ -2,7 +2,7 @@
 use chanlab_common::testing::{STEP_DEADLINE, no_threads_left, run_step, within};
 use chanlab_patterns::context;
 use chanlab_patterns::{CancelFn, Context, ContextError};
-use crossbeam::channel::{Receiver, RecvTimeoutError, TryRecvError};
+use crossbeam_channel::{Receiver, RecvTimeoutError, TryRecvError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -302,8 +302,8 @@ fn done_works_inside_select() {
     within(STEP_DEADLINE, || {
         let (ctx, _cancel) =
             Context::with_timeout(&Context::background(), Duration::from_millis(20));
-        let (_tx, never_answers) = crossbeam::channel::bounded::<()>(0);
-        let woke = crossbeam::channel::select! {
+        let (_tx, never_answers) = crossbeam_channel::bounded::<()>(0);
+        let woke = crossbeam_channel::select! {
             recv(never_answers) -> _ => "work",
             recv(ctx.done()) -> _ => "done",
         };
@@ -348,7 +348,7 @@ fn err_is_none_whenever_done_is_open_during_a_large_cancel() {
             children[0].0.clone(),
             children[19_999].0.clone(),
         ];
-        let (watching, started) = crossbeam::channel::bounded(0);
+        let (watching, started) = crossbeam_channel::bounded(0);
         let watcher = thread::spawn(move || {
             let _ = watching.send(());
             let mut seen_ended = [false; 3];

@@ -96,7 +96,7 @@ fn a_group_where_every_task_succeeds_is_ok_and_its_context_ends_with_wait() {
 #[test]
 fn a_group_without_context_still_keeps_the_first_error() {
     let outcome = no_threads_left(STEP_DEADLINE, || {
-        let (tx, rx) = crossbeam::channel::bounded::<()>(0);
+        let (tx, rx) = crossbeam_channel::bounded::<()>(0);
         let mut group = ErrGroup::new();
         group.spawn(move || {
             drop(tx); // lets the other task go on once this error is about to be kept

@@ -1,7 +1,7 @@
 //! Tests of the `fan_out_fan_in` step, `fan_out` and `merge`.
 use chanlab_common::testing::{STEP_DEADLINE, no_threads_left, run_step, within};
 use chanlab_patterns::{fan_out, fan_out_fan_in, generate, merge};
-use crossbeam::channel::{RecvTimeoutError, bounded};
+use crossbeam_channel::{RecvTimeoutError, bounded};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -23,7 +23,7 @@ fn the_step_squares_every_number_on_the_workers() {
 }
 
 /// A producer thread that sends `items` with `gap` between them, then closes its channel.
-fn producer(items: Vec<u32>, gap: Duration) -> crossbeam::channel::Receiver<u32> {
+fn producer(items: Vec<u32>, gap: Duration) -> crossbeam_channel::Receiver<u32> {
     let (tx, rx) = bounded(0);
     thread::spawn(move || {
         for item in items {
@@ -90,7 +90,7 @@ fn merge_stays_open_while_any_input_is_open() {
 fn merge_of_nothing_is_closed() {
     within(STEP_DEADLINE, || {
         assert!(
-            merge(Vec::<crossbeam::channel::Receiver<u8>>::new())
+            merge(Vec::<crossbeam_channel::Receiver<u8>>::new())
                 .recv()
                 .is_err()
         );

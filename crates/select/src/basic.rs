@@ -1,7 +1,7 @@
 //! `select!` waits on several channels and takes whichever is ready first (seed 5.5).
 
 use chanlab_common::Cx;
-use crossbeam::channel::{bounded, select};
+use crossbeam_channel::{bounded, select};
 use std::thread;
 use std::time::{Duration, Instant};
 

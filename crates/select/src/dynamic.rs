@@ -4,17 +4,16 @@
 //! for `reflect.Select`), crossbeam's [`Select`] takes them one by one and can drop an arm once
 //! its channel has closed.
 
-use chanlab_common::Cx;
-use crossbeam::channel::{Receiver, Select, bounded};
-use std::thread;
-use std::time::Duration;
+use crossbeam_channel::{Receiver, Select};
+#[cfg(feature = "lesson")]
+use {chanlab_common::Cx, crossbeam_channel::bounded, std::thread, std::time::Duration};
 
 // ANCHOR: drain_all
 /// Receives from every receiver until all are closed, calling `f(index, message)` for each
 /// message as it arrives.
 ///
 /// ```
-/// use crossbeam::channel::unbounded;
+/// use crossbeam_channel::unbounded;
 ///
 /// let (a_tx, a) = unbounded();
 /// let (b_tx, b) = unbounded();
@@ -47,6 +46,7 @@ pub fn drain_all<T>(receivers: &[Receiver<T>], mut f: impl FnMut(usize, T)) {
 // ANCHOR_END: drain_all
 
 /// Four producers at different speeds, one select over all of them built at run time.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let speeds_ms = [300u64, 500, 700, 1100];
     let messages_each = 3;

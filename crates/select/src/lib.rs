@@ -1,13 +1,13 @@
 //! Go's `select`, in Rust (course section 5.5).
 //!
-//! crossbeam's [`select!`](crossbeam::channel::select) waits on several channel operations and
+//! crossbeam's [`select!`](crossbeam_channel::select) waits on several channel operations and
 //! runs the first that can go ahead; `default` makes it non-blocking, `after(d)` gives it a
-//! deadline, and [`Select`](crossbeam::channel::Select) builds one at run time.
+//! deadline, and [`Select`](crossbeam_channel::Select) builds one at run time.
 //!
 //! # Hello, world
 //!
 //! ```
-//! use crossbeam::channel::{bounded, select};
+//! use crossbeam_channel::{bounded, select};
 //!
 //! let (tx, rx) = bounded(1);
 //! tx.send("hello, world").unwrap();
@@ -19,7 +19,7 @@
 //! # Whichever is ready first
 //!
 //! ```
-//! use crossbeam::channel::{after, bounded, select};
+//! use crossbeam_channel::{after, bounded, select};
 //! use std::time::Duration;
 //!
 //! let (_tx, slow) = bounded::<&str>(0); // nobody will send
@@ -33,7 +33,7 @@
 //! # Non-blocking
 //!
 //! ```
-//! use crossbeam::channel::{bounded, select};
+//! use crossbeam_channel::{bounded, select};
 //!
 //! let (tx, rx) = bounded::<i32>(0);
 //! let got = select! {
@@ -50,7 +50,7 @@
 //! nil channel, to switch it off. See [`nil`].
 //!
 //! ```
-//! use crossbeam::channel::{bounded, never, select};
+//! use crossbeam_channel::{bounded, never, select};
 //!
 //! let (tx, mut rx) = bounded::<i32>(0);
 //! drop(tx);
@@ -64,17 +64,24 @@
 //!
 //! Each module below is one step of the lesson: run it with `cargo xtask run select <step>`.
 
+#[cfg(feature = "lesson")]
 pub mod basic;
 pub mod dynamic;
+#[cfg(feature = "lesson")]
 pub mod nil;
+#[cfg(feature = "lesson")]
 pub mod non_blocking;
+#[cfg(feature = "lesson")]
 pub mod tickers;
+#[cfg(feature = "lesson")]
 pub mod timeout;
 pub mod timers;
 
+#[cfg(feature = "lesson")]
 use chanlab_common::{Lesson, Step};
 
 /// The lesson's steps, in teaching order.
+#[cfg(feature = "lesson")]
 pub const LESSON: Lesson = Lesson {
     name: "select",
     summary: "wait on several channels at once: timeouts, non-blocking, timers, tickers",

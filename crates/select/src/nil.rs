@@ -4,7 +4,7 @@
 //! out of a `select`. crossbeam's `never()` is that nil channel.
 
 use chanlab_common::Cx;
-use crossbeam::channel::{Receiver, bounded, never, select};
+use crossbeam_channel::{Receiver, bounded, never, select};
 use std::thread;
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Non-blocking operations: `try_recv`, `try_send`, and `select!` with `default` (seed 5.5).
 
 use chanlab_common::Cx;
-use crossbeam::channel::{TrySendError, bounded, select};
+use crossbeam_channel::{TrySendError, bounded, select};
 
 /// The seed's non-blocking receive and send, then the same on a channel with room.
 pub fn run(cx: &Cx) -> anyhow::Result<()> {

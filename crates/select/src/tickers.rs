@@ -1,7 +1,7 @@
 //! A ticker fires at every interval until dropped; a closed "done" channel stops the loop (seed 5.5).
 
 use chanlab_common::Cx;
-use crossbeam::channel::{bounded, select, tick};
+use crossbeam_channel::{bounded, select, tick};
 use std::thread;
 use std::time::Duration;
 

@@ -1,21 +1,21 @@
 //! A timeout is one more arm of the select: `after(d)`, `default(d)`, or `recv_timeout` (seed 5.5).
 
 use chanlab_common::Cx;
-use crossbeam::channel::{RecvTimeoutError, after, bounded, select};
+use crossbeam_channel::{RecvTimeoutError, after, bounded, select};
 use std::thread;
 use std::time::Duration;
 
 /// Receives from `rx`, giving up after `timeout`: the seed's `select` with `time.After`.
 ///
 /// ```
-/// use crossbeam::channel::bounded;
+/// use crossbeam_channel::bounded;
 /// use std::time::Duration;
 ///
 /// let (_tx, rx) = bounded::<i32>(0);
 /// assert_eq!(chanlab_select::timeout::recv_within(&rx, Duration::from_millis(10)), None);
 /// ```
 // ANCHOR: recv_within
-pub fn recv_within<T>(rx: &crossbeam::channel::Receiver<T>, timeout: Duration) -> Option<T> {
+pub fn recv_within<T>(rx: &crossbeam_channel::Receiver<T>, timeout: Duration) -> Option<T> {
     select! {
         recv(rx) -> msg => msg.ok(),
         recv(after(timeout)) -> _ => None, // Go: case <-time.After(timeout)

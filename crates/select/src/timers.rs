@@ -4,9 +4,10 @@
 //! when the time comes. They need no thread: the time is checked when the channel is polled, so a
 //! dropped timer costs nothing and leaks nothing.
 
-use chanlab_common::Cx;
-use crossbeam::channel::{Receiver, after, at, never, select};
+use crossbeam_channel::{Receiver, at, never};
 use std::time::{Duration, Instant};
+#[cfg(feature = "lesson")]
+use {chanlab_common::Cx, crossbeam_channel::after, crossbeam_channel::select};
 
 // ANCHOR: timer
 /// Go's `time.Timer`: a channel that delivers the time once, unless stopped first.
@@ -60,6 +61,7 @@ impl Timer {
 // ANCHOR_END: timer
 
 /// One timer fires; a second is stopped before it can.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let timer1 = Timer::new(cx.scaled(Duration::from_secs(2)));
     timer1.channel().recv()?;

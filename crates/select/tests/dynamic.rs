@@ -1,7 +1,7 @@
 //! Tests of the `dynamic` step and `drain_all`.
 use chanlab_common::testing::{STEP_DEADLINE, no_threads_left, run_step};
 use chanlab_select::dynamic::{self, drain_all};
-use crossbeam::channel::bounded;
+use crossbeam_channel::bounded;
 use std::thread;
 
 #[test]

@@ -1,7 +1,7 @@
 //! Tests of the `timeout` step and `recv_within`.
 use chanlab_common::testing::{STEP_DEADLINE, run_step, within};
 use chanlab_select::timeout::{self, recv_within};
-use crossbeam::channel::bounded;
+use crossbeam_channel::bounded;
 use std::time::{Duration, Instant};
 
 #[test]

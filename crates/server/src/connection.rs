@@ -552,7 +552,7 @@ const DRAIN_POLL: Duration = Duration::from_millis(2);
 /// Reads and discards what refused clients send until each closes its end (or gives it half a
 /// second, or a megabyte), then closes it: the lingering close of [`linger`], for many
 /// connections on one thread. Returns once `refusals` is closed and every connection is done.
-pub(crate) fn drain_refusals(refusals: &crossbeam::channel::Receiver<TcpStream>) {
+pub(crate) fn drain_refusals(refusals: &crossbeam_channel::Receiver<TcpStream>) {
     struct Draining {
         stream: TcpStream,
         give_up: Instant,

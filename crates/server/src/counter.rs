@@ -1,10 +1,8 @@
 //! Step `counter`: every request to `/` counts once, behind a mutex, however many threads serve
 //! them at once; `/count` tells the total (seed 5.6).
 
-use crate::Server;
-use anyhow::Context;
-use chanlab_common::Cx;
-use std::thread;
+#[cfg(feature = "lesson")]
+use {crate::Server, anyhow::Context, chanlab_common::Cx, std::thread};
 
 /// The count every connection's thread shares: the sync lesson's mutex counter, whose lock is
 /// held for the increment only, never while answering, so a slow client cannot hold up others.
@@ -16,6 +14,7 @@ pub const THREADS: usize = 50;
 pub const REQUESTS: usize = 20;
 
 /// Starts a server on a free port, has many threads hit `/` at once, and checks `/count`.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let (threads, requests) = match cx.args() {
         [] => (THREADS, REQUESTS),
@@ -71,6 +70,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     Ok(())
 }
 
+#[cfg(feature = "lesson")]
 fn usage() -> anyhow::Error {
     chanlab_common::Exit::usage(
         "counter takes no arguments, or THREADS (1-500) and REQUESTS (1-10000)",

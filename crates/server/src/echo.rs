@@ -4,11 +4,10 @@
 //! Go's `r.URL.Path` is the decoded path: `/caf%C3%A9` arrives as `/café`, `%ff` as a byte that is
 //! not UTF-8, which `%q` shows as `\xff`.
 
-use crate::Server;
 use crate::http::{Request, Response, TEXT_PLAIN};
 use crate::quote::write_go_quoted;
-use anyhow::Context;
-use chanlab_common::Cx;
+#[cfg(feature = "lesson")]
+use {crate::Server, anyhow::Context, chanlab_common::Cx};
 
 // ANCHOR: echo
 /// Answers `URL.Path = "<path>"`, the path quoted as Go's `%q` quotes it.
@@ -32,6 +31,7 @@ pub const PATHS: &[&str] = &[
 ];
 
 /// Starts a server on a free port, asks for a few paths, and shows each answer.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let server = Server::bind("127.0.0.1:0")?.spawn()?;
     cx.say(format!("serving on {}", server.url("/")));

@@ -71,6 +71,7 @@ pub mod http;
 pub mod lissajous;
 pub mod quote;
 pub mod routes;
+#[cfg(feature = "lesson")]
 pub mod serve;
 
 mod connection;
@@ -81,9 +82,11 @@ pub use http::{Handler, Request, Response};
 pub use routes::Router;
 pub use server::{Config, DEFAULT_ADDR, Error, Running, Server, Shutdown};
 
+#[cfg(feature = "lesson")]
 use chanlab_common::{Lesson, Step};
 
 /// The lesson's steps, in teaching order; with no step named, `serve` runs.
+#[cfg(feature = "lesson")]
 pub const LESSON: Lesson = Lesson {
     name: "server",
     summary: "a concurrent HTTP server: echo, a mutex counter, Lissajous GIFs",

@@ -5,16 +5,19 @@
 //! little. Frames do not depend on each other, so threads draw and compress them at the same
 //! time; then the `gif` crate writes them out in order.
 
-use crate::Server;
 use crate::http::{Request, Response};
-use anyhow::Context;
-use chanlab_common::{Cx, Exit};
 use gif::{Encoder, Frame, Repeat};
 use std::f64::consts::PI;
 use std::fmt::Display;
 use std::ops::RangeInclusive;
 use std::str::FromStr;
 use std::thread;
+#[cfg(feature = "lesson")]
+use {
+    crate::Server,
+    anyhow::Context,
+    chanlab_common::{Cx, Exit},
+};
 
 /// White, then black: the seed's two-color palette, as RGB triples.
 const PALETTE: [u8; 6] = [0xff, 0xff, 0xff, 0x00, 0x00, 0x00];
@@ -262,6 +265,7 @@ pub fn handler(req: &Request<'_>, res: &mut Response) {
 
 /// Fetches `/lissajous` from a server on a free port and writes the GIF to the temporary
 /// directory. Arguments after `--` are query parameters: `-- cycles=7 size=150`.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let query = cx.args().join("&");
     let params = Params::from_query(&query).map_err(|e| Exit::usage(e.to_string()))?;

@@ -3,7 +3,7 @@
 use crate::connection::{self, Connection};
 use crate::http::Handler;
 use crate::routes;
-use crossbeam::channel;
+use crossbeam_channel as channel;
 use parking_lot::Mutex;
 use socket2::{Domain, Protocol, Socket, Type};
 use std::collections::HashMap;

@@ -5,7 +5,7 @@ mod support;
 use chanlab_common::testing::no_threads_left;
 use chanlab_server::routes::{self, GET};
 use chanlab_server::{Config, Error, Request, Response, Router, Running, Server, echo};
-use crossbeam::channel::{Receiver, unbounded};
+use crossbeam_channel::{Receiver, unbounded};
 use std::io::Write;
 use std::net::TcpStream;
 use std::thread;

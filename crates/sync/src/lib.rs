@@ -108,11 +108,16 @@
 //! Each module below is one step of the lesson: run it with `cargo xtask run sync <step>`.
 //! `cargo xtask loom` model-checks [`WaitGroup`] and [`Semaphore`] with loom.
 
+#[cfg(feature = "lesson")]
 pub mod atomic;
+#[cfg(feature = "lesson")]
 pub mod cond;
+#[cfg(feature = "lesson")]
 pub mod monitor;
 pub mod mutex;
+#[cfg(feature = "lesson")]
 pub mod once;
+#[cfg(feature = "lesson")]
 pub mod rwlock;
 pub mod semaphore;
 #[doc(hidden)]
@@ -122,9 +127,11 @@ pub mod waitgroup;
 pub use semaphore::{Permit, Semaphore};
 pub use waitgroup::WaitGroup;
 
+#[cfg(feature = "lesson")]
 use chanlab_common::{Lesson, Step};
 
 /// The lesson's steps, in teaching order.
+#[cfg(feature = "lesson")]
 pub const LESSON: Lesson = Lesson {
     name: "sync",
     summary: "locks, a Go-semantics WaitGroup, Once, atomics, Cond, Semaphore and the monitor",

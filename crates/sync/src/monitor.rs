@@ -7,16 +7,15 @@
 //! channel serialises the requests.
 
 use chanlab_common::Cx;
-use crossbeam::channel::{Receiver, Sender, bounded, unbounded};
+use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 use parking_lot::Mutex;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 /// Why a bank request failed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BankError {
     /// The deposit would take the balance past `u64::MAX`; the balance is unchanged.
-    #[error("depositing {amount} would overflow the balance of {balance}")]
     Overflow {
         /// The balance before the deposit.
         balance: u64,
@@ -24,9 +23,24 @@ pub enum BankError {
         amount: u64,
     },
     /// The teller thread has stopped (it panicked), so nobody can answer.
-    #[error("the bank is closed: its teller thread has stopped")]
     Closed,
 }
+
+impl std::fmt::Display for BankError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BankError::Overflow { balance, amount } => {
+                write!(
+                    f,
+                    "depositing {amount} would overflow the balance of {balance}"
+                )
+            }
+            BankError::Closed => f.write_str("the bank is closed: its teller thread has stopped"),
+        }
+    }
+}
+
+impl std::error::Error for BankError {}
 
 // ANCHOR: requests
 /// What a caller can ask the teller; each request carries the channel for its answer.

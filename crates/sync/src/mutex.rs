@@ -13,9 +13,9 @@
 //! });
 //! ```
 
-use chanlab_common::Cx;
 use parking_lot::Mutex;
-use std::thread;
+#[cfg(feature = "lesson")]
+use {chanlab_common::Cx, std::thread};
 
 // ANCHOR: counter
 /// The seed's request counter: every request counts itself, `/count` reads the total.
@@ -50,6 +50,7 @@ pub const HITS: u64 = 10_000;
 
 /// Eight threads count 10,000 requests each behind one mutex: the total is exact. Then the guard:
 /// the lock is held exactly as long as it lives.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR: threads
     let counter = Counter::new();
@@ -88,6 +89,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     Ok(())
 }
 
+#[cfg(feature = "lesson")]
 fn locked_or_free(mutex: &Mutex<i32>) -> &'static str {
     match mutex.try_lock() {
         Some(_) => "free",

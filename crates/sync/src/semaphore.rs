@@ -5,10 +5,13 @@
 //! return or a panic cannot keep a slot taken.
 
 use crate::shim::{Condvar, Mutex};
-use chanlab_common::Cx;
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+#[cfg(feature = "lesson")]
+use {
+    chanlab_common::Cx,
+    std::sync::atomic::{AtomicUsize, Ordering},
+    std::time::Duration,
+};
 
 // ANCHOR: semaphore
 /// A counting semaphore: [`acquire`](Semaphore::acquire) takes one of a fixed number of permits,
@@ -134,6 +137,7 @@ pub const PERMITS: usize = 2;
 
 /// Six one-second jobs behind a semaphore of two: never more than two inside, done in three
 /// seconds; then `try_acquire` with every permit taken.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR: limit
     let sem = Semaphore::new(PERMITS);
@@ -179,7 +183,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
 
 /// Loom models: every interleaving of three threads contending for the permits, up to
 /// `LOOM_MAX_PREEMPTIONS` preemptions.
-#[cfg(all(test, loom))]
+#[cfg(all(test, chanlab_loom))]
 mod models {
     use super::{Permit, Semaphore};
     use loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};

@@ -1,5 +1,5 @@
 //! The locks, atomics and threads the primitives are built on: parking_lot's and std's in a
-//! normal build, loom's model-checked twins under `--cfg loom` (`cargo xtask loom`).
+//! normal build, loom's model-checked twins under `--cfg chanlab_loom` (`cargo xtask loom`).
 //!
 //! [`WaitGroup`](crate::WaitGroup) and [`Semaphore`](crate::Semaphore) import their
 //! synchronisation only from here, and so do the primitives of `chanlab-patterns` (which is why
@@ -13,7 +13,7 @@
 //! and a loom `Arc` dropped then panics a second time, aborting the whole test process instead of
 //! failing the one model that found the bug.
 
-#[cfg(not(loom))]
+#[cfg(not(chanlab_loom))]
 mod imp {
     pub use parking_lot::MutexGuard;
     pub use std::sync::atomic::AtomicUsize;
@@ -63,7 +63,7 @@ mod imp {
     }
 }
 
-#[cfg(loom)]
+#[cfg(chanlab_loom)]
 mod imp {
     pub use loom::sync::MutexGuard;
     pub use loom::sync::atomic::AtomicUsize;

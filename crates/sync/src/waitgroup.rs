@@ -6,11 +6,11 @@
 //! its `WaitGroup` is counted by its clones, and a clone dropped is a task done.
 
 use crate::shim::{AtomicUsize, Condvar, Mutex, thread};
-use chanlab_common::Cx;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
-use std::time::Duration;
+#[cfg(feature = "lesson")]
+use {chanlab_common::Cx, std::time::Duration};
 
 // ANCHOR: waitgroup
 /// A counter of unfinished tasks that threads can wait on, like Go's `sync.WaitGroup`.
@@ -275,6 +275,7 @@ impl fmt::Debug for WaitGroup {
 
 /// The seed's five workers, waited for with [`WaitGroup`]; then [`WaitGroup::go`] with a task that
 /// panics; then crossbeam's drop-based `WaitGroup`, and when to prefer each.
+#[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR: workers
     let wg = WaitGroup::new();
@@ -321,7 +322,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR_END: go
 
     // ANCHOR: crossbeam
-    let wg = crossbeam::sync::WaitGroup::new();
+    let wg = crossbeam_utils::sync::WaitGroup::new();
     for id in 0..3 {
         let wg = wg.clone(); // a clone per task is its add(1)...
         let cx = cx.clone();
@@ -346,7 +347,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
 /// Loom models: each runs a few threads through every interleaving loom can find, up to
 /// `LOOM_MAX_PREEMPTIONS` preemptions. A wait that misses the last `done` leaves a thread blocked
 /// forever, which loom reports as a deadlock.
-#[cfg(all(test, loom))]
+#[cfg(all(test, chanlab_loom))]
 mod models {
     use super::{WAITING, WaitGroup, count};
     use loom::sync::atomic::{AtomicUsize, Ordering::Acquire, Ordering::Relaxed};

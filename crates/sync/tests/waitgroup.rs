@@ -201,7 +201,7 @@ mod golang {
         let n = 16;
         wg1.add(n);
         wg2.add(n);
-        let (exited_tx, exited) = crossbeam::channel::bounded(n);
+        let (exited_tx, exited) = crossbeam_channel::bounded(n);
         for _ in 0..n {
             let (wg1, wg2, exited_tx) = (wg1.clone(), wg2.clone(), exited_tx.clone());
             thread::spawn(move || {

@@ -6,7 +6,7 @@
 //! ends early (cancelled, or its parent ended) removes its entry and, if it was the last, wakes
 //! the thread so it exits at once.
 //!
-//! Under `--cfg loom` there is no timer: the models fire a deadline by calling `end` themselves,
+//! Under `--cfg chanlab_loom` there is no timer: the models fire a deadline by calling `end` themselves,
 //! exactly as this thread does.
 
 use super::Node;
@@ -15,13 +15,13 @@ use std::time::Instant;
 
 /// A deadline in the timer's map, kept by its context so it can take it out again.
 #[derive(Debug)]
-#[cfg_attr(loom, allow(dead_code))]
+#[cfg_attr(chanlab_loom, allow(dead_code))]
 pub(super) struct Entry {
     deadline: Instant,
     id: u64,
 }
 
-#[cfg(not(loom))]
+#[cfg(not(chanlab_loom))]
 mod imp {
     use super::*;
     use crate::context::ContextError;
@@ -97,7 +97,7 @@ mod imp {
     }
 }
 
-#[cfg(loom)]
+#[cfg(chanlab_loom)]
 mod imp {
     use super::*;
 
