@@ -4,9 +4,11 @@
 //! come within the idle timeout, the rest of its headers within the read-header timeout, its
 //! body within the read-body timeout, and each write of the answer within the write timeout.
 
-use crate::http::{Handler, Request, Response, TEXT_PLAIN, reason, request_path};
+use crate::http::{
+    Handler, Head, MAX_HEADERS, Reject, Request, Response, TEXT_PLAIN, parse_head, reason,
+    request_path,
+};
 use crate::server::Shared;
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -14,9 +16,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
-
-/// Headers per request at most (httparse needs a fixed array); more is answered `431`.
-const MAX_HEADERS: usize = 64;
 
 /// The read buffer's first size; it grows for large headers and bodies.
 const INITIAL_BUFFER: usize = 4096;
@@ -33,30 +32,6 @@ enum Next {
     /// Close after draining what the client sent, so the answer is not lost to a reset (see
     /// [`linger`]).
     Linger,
-}
-
-/// A request's head, checked: what the connection needs before the handler runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Head {
-    /// The head's length in bytes, up to and including the blank line.
-    pub len: usize,
-    /// The body's length: the `Content-Length`, or 0 without one.
-    pub content_length: usize,
-    /// Whether the connection stays open after the answer.
-    pub keep_alive: bool,
-    /// Whether the client waits for `100 Continue` before it sends the body.
-    pub expect_continue: bool,
-}
-
-/// A request the server answers itself, before any handler sees it: the status (`400`, `431`,
-/// `505`...) and a one-line reason.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reject(pub u16, pub Cow<'static, str>);
-
-impl Reject {
-    fn new(status: u16, reason: impl Into<Cow<'static, str>>) -> Reject {
-        Reject(status, reason.into())
-    }
 }
 
 pub(crate) struct Connection {
@@ -314,144 +289,6 @@ fn timed_out(e: &io::Error) -> bool {
     matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock)
 }
 
-/// Parses and checks the request head at the start of `buf`, as a connection does before it
-/// runs a handler: `Ok(None)` while the head is incomplete, the head when it is complete and
-/// acceptable, or the status and reason the server answers instead.
-///
-/// It is public for the fuzz targets in `fuzz/`: whatever the bytes, it returns, and a head it
-/// accepts always has a request line whose target has a path.
-///
-/// ```
-/// use chanlab_server::http::{Reject, parse_head};
-///
-/// let head = parse_head(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", 16 * 1024).unwrap().unwrap();
-/// assert_eq!((head.len, head.keep_alive), (27, true));
-/// assert_eq!(parse_head(b"GET / HTTP/1.1\r\nHost: x\r\n", 16 * 1024), Ok(None));
-/// let Err(Reject(status, _)) = parse_head(b"GET / HTTP/1.1\r\n\r\n", 16 * 1024) else {
-///     panic!("a request without Host is refused")
-/// };
-/// assert_eq!(status, 400);
-/// ```
-pub fn parse_head(buf: &[u8], max_header_bytes: usize) -> Result<Option<Head>, Reject> {
-    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-    let mut req = httparse::Request::new(&mut headers);
-    let len = match req.parse(buf) {
-        Ok(httparse::Status::Complete(len)) => len,
-        Ok(httparse::Status::Partial) => return Ok(None),
-        Err(httparse::Error::TooManyHeaders) => {
-            return Err(Reject::new(
-                431,
-                format!("more than {MAX_HEADERS} request headers"),
-            ));
-        }
-        // `HTTP/2.0` is a version this server does not speak; `FOO/1.1` is no version at all.
-        Err(httparse::Error::Version) if is_http_version(buf) => {
-            return Err(Reject::new(505, "only HTTP/1.0 and HTTP/1.1 are supported"));
-        }
-        Err(e) => return Err(Reject::new(400, format!("malformed request: {e}"))),
-    };
-    if len > max_header_bytes {
-        return Err(Reject::new(431, "request headers too large"));
-    }
-    let target = req.path.unwrap_or_default();
-    if let Err(e) = request_path(target.as_bytes()) {
-        return Err(Reject::new(400, e.to_string()));
-    }
-    let http11 = req.version == Some(1);
-
-    let mut hosts = 0;
-    let mut content_length: Option<usize> = None;
-    let mut transfer_encoding: Option<&[u8]> = None;
-    let mut close = !http11;
-    let mut expect_continue = false;
-    for header in req.headers.iter() {
-        let name = header.name;
-        let value = trim(header.value);
-        if name.eq_ignore_ascii_case("host") {
-            hosts += 1;
-        } else if name.eq_ignore_ascii_case("content-length") {
-            let length =
-                parse_length(value).ok_or_else(|| Reject::new(400, "malformed Content-Length"))?;
-            if content_length.is_some_and(|earlier| earlier != length) {
-                return Err(Reject::new(400, "conflicting Content-Length headers"));
-            }
-            content_length = Some(length);
-        } else if name.eq_ignore_ascii_case("transfer-encoding") {
-            transfer_encoding = Some(value);
-        } else if name.eq_ignore_ascii_case("connection") {
-            for token in value.split(|&b| b == b',').map(trim) {
-                if token.eq_ignore_ascii_case(b"close") {
-                    close = true;
-                } else if token.eq_ignore_ascii_case(b"keep-alive") && !http11 {
-                    close = false;
-                }
-            }
-        } else if name.eq_ignore_ascii_case("expect") {
-            if !value.eq_ignore_ascii_case(b"100-continue") {
-                return Err(Reject::new(417, "only Expect: 100-continue is supported"));
-            }
-            expect_continue = true;
-        }
-    }
-    if http11 && hosts == 0 {
-        return Err(Reject::new(400, "missing Host header"));
-    }
-    if hosts > 1 {
-        return Err(Reject::new(400, "more than one Host header"));
-    }
-    if let Some(coding) = transfer_encoding {
-        if content_length.is_some() {
-            return Err(Reject::new(
-                400,
-                "both Content-Length and Transfer-Encoding",
-            ));
-        }
-        let last = coding
-            .rsplit(|&b| b == b',')
-            .next()
-            .map(trim)
-            .unwrap_or_default();
-        return Err(if last.eq_ignore_ascii_case(b"chunked") {
-            Reject::new(
-                411,
-                "chunked request bodies are not supported: send a Content-Length",
-            )
-        } else {
-            Reject::new(
-                501,
-                "transfer codings are not supported: send a Content-Length",
-            )
-        });
-    }
-    Ok(Some(Head {
-        len,
-        content_length: content_length.unwrap_or(0),
-        keep_alive: !close,
-        expect_continue,
-    }))
-}
-
-/// Whether the request line ends in `HTTP/<digit>...`.
-fn is_http_version(buf: &[u8]) -> bool {
-    let line = buf.split(|&b| b == b'\n').next().unwrap_or_default();
-    let version = line.rsplit(|&b| b == b' ').next().unwrap_or_default();
-    version
-        .strip_prefix(b"HTTP/")
-        .is_some_and(|v| v.first().is_some_and(u8::is_ascii_digit))
-}
-
-/// A Content-Length: decimal digits only, no sign, no spaces.
-fn parse_length(value: &[u8]) -> Option<usize> {
-    if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    std::str::from_utf8(value).ok()?.parse().ok()
-}
-
-fn trim(bytes: &[u8]) -> &[u8] {
-    bytes.trim_ascii()
-}
-
 /// Sends `res`: status line, headers, and the body unless `head_only`.
 fn write_response(
     out: &mut Vec<u8>,
@@ -598,63 +435,5 @@ pub(crate) fn drain_refusals(refusals: &crossbeam_channel::Receiver<TcpStream>) 
         if !open.is_empty() {
             std::thread::sleep(DRAIN_POLL);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn head(text: &str) -> Result<Option<Head>, Reject> {
-        parse_head(text.as_bytes(), 16 * 1024)
-    }
-
-    fn status(text: &str) -> u16 {
-        match head(text) {
-            Err(Reject(status, _)) => status,
-            Ok(_) => 200,
-        }
-    }
-
-    #[test]
-    fn heads_are_checked() {
-        assert!(head("GET / HTTP/1.1\r\nHost: x\r\n").unwrap().is_none());
-        let h = head("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
-            .unwrap()
-            .unwrap();
-        assert_eq!((h.len, h.content_length, h.keep_alive), (47, 5, true));
-        assert!(!head("GET / HTTP/1.0\r\n\r\n").unwrap().unwrap().keep_alive);
-        let h = head("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n")
-            .unwrap()
-            .unwrap();
-        assert!(h.keep_alive);
-        let h = head("GET / HTTP/1.1\r\nHost: x\r\nConnection: foo, close\r\n\r\n")
-            .unwrap()
-            .unwrap();
-        assert!(!h.keep_alive);
-        assert_eq!(status("GET / HTTP/1.1\r\n\r\n"), 400);
-        assert_eq!(status("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400);
-        assert_eq!(status("GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n"), 400);
-        assert_eq!(status("GET / HTTP/2.0\r\nHost: x\r\n\r\n"), 505);
-        assert_eq!(
-            status("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"),
-            400
-        );
-        assert_eq!(
-            status("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
-            400
-        );
-        assert_eq!(
-            status("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"),
-            411
-        );
-        assert_eq!(
-            status("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"),
-            501
-        );
-        assert_eq!(
-            status("GET / HTTP/1.1\r\nHost: x\r\nExpect: magic\r\n\r\n"),
-            417
-        );
     }
 }
