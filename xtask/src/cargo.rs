@@ -4,8 +4,11 @@ use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The lessons in tour order. A lesson is listed here once its crate exists in `crates/`.
-const TOUR: &[&str] = &[
+/// The lessons in tour order: the one list of them. Each is the crate `crates/<lesson>`
+/// (`chanlab-<lesson>`); `list`, `run`, `test` and the book's check follow this list, and the
+/// tests below name every other file that must list a lesson too (see ARCHITECTURE.md, "Adding a
+/// lesson").
+pub const LESSONS: &[&str] = &[
     "channels", "select", "sync", "patterns", "fetchall", "server",
 ];
 
@@ -17,20 +20,11 @@ pub fn root() -> PathBuf {
         .to_owned()
 }
 
-/// The lessons whose crates exist, in tour order.
-pub fn lessons() -> Vec<&'static str> {
-    TOUR.iter()
-        .copied()
-        .filter(|l| root().join("crates").join(l).join("Cargo.toml").exists())
-        .collect()
-}
-
 /// `name` if it is a lesson, else a usage error listing the lessons.
 pub fn lesson(name: &str) -> Result<&'static str> {
-    let lessons = lessons();
-    lessons.iter().copied().find(|l| *l == name).ok_or_else(|| {
+    LESSONS.iter().copied().find(|l| *l == name).ok_or_else(|| {
         Error::Usage(chanlab_common::runner::unknown(
-            "lesson", name, "chanlab", &lessons,
+            "lesson", name, "chanlab", LESSONS,
         ))
     })
 }
@@ -61,5 +55,99 @@ pub fn status(command: &mut Command) -> Result {
                 .and_then(|c| u8::try_from(c).ok())
                 .unwrap_or(1),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LESSONS, root};
+    use std::fs;
+
+    /// The crates in `crates/` that are lessons: every one but the shared `common`.
+    fn lesson_crates() -> Vec<String> {
+        let mut crates: Vec<String> = fs::read_dir(root().join("crates"))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|dir| dir.join("Cargo.toml").is_file())
+            .map(|dir| dir.file_name().unwrap().to_string_lossy().into_owned())
+            .filter(|name| name != "common")
+            .collect();
+        crates.sort();
+        crates
+    }
+
+    #[test]
+    fn lessons_are_the_lesson_crates() {
+        let crates = lesson_crates();
+        for krate in &crates {
+            assert!(
+                LESSONS.contains(&krate.as_str()),
+                "crates/{krate} is a lesson crate missing from LESSONS in xtask/src/cargo.rs: \
+                 add it at its place in the tour"
+            );
+        }
+        for lesson in LESSONS {
+            assert!(
+                crates.iter().any(|c| c == lesson),
+                "LESSONS in xtask/src/cargo.rs names {lesson}, but crates/{lesson}/Cargo.toml \
+                 does not exist"
+            );
+        }
+    }
+
+    /// A file that must name each lesson, since it cannot derive from `LESSONS`.
+    struct Place {
+        file: &'static str,
+        /// The text that names `lesson` there.
+        entry: fn(lesson: &str) -> String,
+        /// What to add, for the failure message.
+        what: &'static str,
+    }
+
+    const PLACES: &[Place] = &[
+        Place {
+            file: "Cargo.toml",
+            entry: |l| format!("chanlab-{l} = {{ path = \"crates/{l}\""),
+            what: "a [workspace.dependencies] entry, version and default-features = false",
+        },
+        Place {
+            file: "hardening/Cargo.toml",
+            entry: |l| format!("chanlab-{l} = {{ workspace = true, features = [\"lesson\"] }}"),
+            what: "a [dev-dependencies] entry",
+        },
+        Place {
+            file: "hardening/tests/stress.rs",
+            entry: |l| format!("&chanlab_{l}::LESSON"),
+            what: "an entry in LESSONS, its steps in STEPS and a #[test] that stresses it",
+        },
+        Place {
+            file: "README.md",
+            entry: |l| format!("| [`{l}`](crates/{l}) |"),
+            what: "a row in the lesson table",
+        },
+    ];
+
+    /// Every file that cannot derive from `LESSONS` names each lesson: the failure says where
+    /// and what to add.
+    #[test]
+    fn every_list_of_lessons_names_each_lesson() {
+        let mut missing = Vec::new();
+        for place in PLACES {
+            let text = fs::read_to_string(root().join(place.file)).unwrap();
+            for lesson in LESSONS {
+                let entry = (place.entry)(lesson);
+                if !text.contains(&entry) {
+                    missing.push(format!(
+                        "{}: {} for {lesson}: `{entry}`",
+                        place.file, place.what
+                    ));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "a lesson is missing from a list (see ARCHITECTURE.md, \"Adding a lesson\"):\n  {}",
+            missing.join("\n  ")
+        );
     }
 }

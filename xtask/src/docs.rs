@@ -17,7 +17,7 @@
 //! included, or when a lesson or one of its steps has no page. A lesson whose chapter is still to be written is declared in `SUMMARY.md` as a draft
 //! chapter naming it in backticks, such as ``- [Mutexes and wait groups: `sync` (5.6)]()``.
 
-use crate::cargo::{cargo, lessons, root};
+use crate::cargo::{LESSONS, cargo, root};
 use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::fs;
@@ -108,7 +108,7 @@ fn verify(book: &Path) -> Result<Vec<Capture>> {
         )));
     }
     let mut steps = BTreeMap::new();
-    let report = problems(book, &lessons(), |lesson| {
+    let report = problems(book, LESSONS, |lesson| {
         if !steps.contains_key(lesson) {
             steps.insert(lesson.to_owned(), steps_of(lesson));
         }

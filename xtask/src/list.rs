@@ -1,6 +1,6 @@
 //! `cargo xtask list`: every lesson and step, with its one-line summary and course section.
 
-use crate::cargo::{cargo, lessons, status};
+use crate::cargo::{LESSONS, cargo, status};
 use crate::{Error, Result};
 
 /// Builds every lesson binary once, then asks each for its steps.
@@ -10,7 +10,7 @@ pub fn run(args: &[String]) -> Result {
             "list takes no arguments, not {extra:?}"
         )));
     }
-    let lessons = lessons();
+    let lessons = LESSONS;
     let packages: Vec<String> = lessons
         .iter()
         .map(|l| format!("--package=chanlab-{l}"))

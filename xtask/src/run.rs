@@ -2,7 +2,7 @@
 //! or with no lesson the whole tour. Builds and runs only the crates it needs.
 
 use crate::Result;
-use crate::cargo::{cargo, lesson, lessons, status};
+use crate::cargo::{LESSONS, cargo, lesson, status};
 
 /// Runs one lesson's binary with the rest of the arguments, or every lesson's tour.
 pub fn run(args: &[String]) -> Result {
@@ -35,7 +35,7 @@ pub fn run(args: &[String]) -> Result {
             )
         }
         None => {
-            for (i, lesson) in lessons().into_iter().enumerate() {
+            for (i, lesson) in LESSONS.iter().enumerate() {
                 let gap = if i == 0 { "" } else { "\n" };
                 println!("{gap}######## {lesson} ########\n");
                 status(

@@ -2,7 +2,7 @@
 //! warnings denied, and every test of the workspace including doctests. With a lesson: only that
 //! crate's tests.
 
-use crate::cargo::{cargo, lesson, lessons, status};
+use crate::cargo::{LESSONS, cargo, lesson, status};
 use crate::{Error, Result};
 
 /// Runs the suite, stopping at the first failing stage.
@@ -27,7 +27,7 @@ pub fn run(args: &[String]) -> Result {
             stage(
                 "clippy, building blocks alone (--no-default-features)",
                 cargo(["clippy", "--lib", "--no-default-features", "--quiet"])
-                    .args(lessons().iter().map(|l| format!("--package=chanlab-{l}")))
+                    .args(LESSONS.iter().map(|l| format!("--package=chanlab-{l}")))
                     .args(["--", "-D", "warnings"]),
             )?;
             // The hardening suite runs in its own stage below (soak::short), showing its figures.
