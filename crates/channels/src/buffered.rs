@@ -1,4 +1,4 @@
-//! A buffered channel is a queue: sends succeed until it is full, then block (seed 5.3).
+//! A buffered channel is a queue: sends succeed until it is full, then block (section 5.3).
 
 use chanlab_common::Cx;
 use crossbeam_channel::bounded;

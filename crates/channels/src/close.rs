@@ -1,5 +1,5 @@
 //! Closing a channel: drop every `Sender`; what Go does with `close` and `ok`, Rust does with
-//! `Result` (seed 5.3).
+//! `Result` (section 5.3).
 //!
 //! Go panics when a channel is closed twice; in Rust closing is dropping, and a value cannot be
 //! dropped twice:

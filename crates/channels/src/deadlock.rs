@@ -1,4 +1,4 @@
-//! Deadlocks: threads waiting for each other forever, found with a timeout (seed 5.10).
+//! Deadlocks: threads waiting for each other forever, found with a timeout (section 5.10).
 //!
 //! Go's runtime notices when *every* goroutine is blocked and stops the program with "all
 //! goroutines are asleep - deadlock!"; a deadlock among some goroutines while others run goes

@@ -1,4 +1,4 @@
-//! Channel directions are types: `Sender<T>` can only send, `Receiver<T>` only receive (seed 5.3).
+//! Channel directions are types: `Sender<T>` can only send, `Receiver<T>` only receive (section 5.3).
 //!
 //! Go narrows a `chan T` to `chan<- T` or `<-chan T` in a function's parameters; crossbeam's
 //! `bounded` hands out the two ends as different types from the start, so a function that should

@@ -1,4 +1,4 @@
-//! Waiting for a thread by channel: a "done" signal, and N results for N workers (seed 5.2, 5.3).
+//! Waiting for a thread by channel: a "done" signal, and N results for N workers (section 5.2, 5.3).
 
 use chanlab_common::Cx;
 use crossbeam_channel::bounded;

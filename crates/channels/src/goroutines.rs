@@ -1,4 +1,4 @@
-//! Goroutines are threads here: spawn, join, scoped threads, and what "cheap" costs (seed 5.2).
+//! Goroutines are threads here: spawn, join, scoped threads, and what "cheap" costs (section 5.2).
 
 use chanlab_common::{Cx, Exit};
 use crossbeam_channel::bounded;

@@ -1,4 +1,4 @@
-//! Goroutine leaks: which one Rust heals by itself, and which one it shares with Go (seed 5.10).
+//! Goroutine leaks: which one Rust heals by itself, and which one it shares with Go (section 5.10).
 //!
 //! Go's classic leak is a goroutine blocked forever on a send that nobody will receive: a
 //! function takes the first of several answers from an unbuffered channel and returns, and the

@@ -1,4 +1,4 @@
-//! Races: the data race Rust refuses to compile, and the logic race it cannot see (seed 5.10).
+//! Races: the data race Rust refuses to compile, and the logic race it cannot see (section 5.10).
 //!
 //! Go finds data races at run time, when a program built with `-race` happens to hit one. Rust
 //! rejects them at compile time: two threads may not both hold a `&mut` to the same value, so

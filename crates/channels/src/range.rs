@@ -1,4 +1,4 @@
-//! `for v := range ch` is `for v in &rx`: it ends when the channel is closed and drained (seed 5.3).
+//! `for v := range ch` is `for v in &rx`: it ends when the channel is closed and drained (section 5.3).
 
 use chanlab_common::Cx;
 use crossbeam_channel::{Receiver, Sender, bounded};

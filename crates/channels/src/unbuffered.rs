@@ -1,4 +1,4 @@
-//! An unbuffered channel is a rendezvous: a send waits for a receiver (seed 5.3).
+//! An unbuffered channel is a rendezvous: a send waits for a receiver (section 5.3).
 
 use chanlab_common::Cx;
 use crossbeam_channel::bounded;

@@ -40,7 +40,7 @@ pub struct Step {
     /// The name given on the command line, after the Go idea the step shows (`unbuffered`).
     pub name: &'static str,
     /// The section of the course chapter the step follows, such as `"5.3"`.
-    pub seed: &'static str,
+    pub section: &'static str,
     /// One line saying what the step shows.
     pub summary: &'static str,
     /// Runs the step.
@@ -53,13 +53,13 @@ impl Step {
     /// A step that ends by itself.
     pub const fn new(
         name: &'static str,
-        seed: &'static str,
+        section: &'static str,
         summary: &'static str,
         run: fn(&Cx) -> anyhow::Result<()>,
     ) -> Step {
         Step {
             name,
-            seed,
+            section,
             summary,
             run,
             endless: false,

@@ -75,7 +75,7 @@ pub fn list(lesson: &Lesson) -> String {
         };
         out += &format!(
             "  {:width$}  {:>4}  {}{mark}\n",
-            step.name, step.seed, step.summary
+            step.name, step.section, step.summary
         );
     }
     out
@@ -86,7 +86,10 @@ fn run(steps: &[&Step], pace: Pace, args: &[String], timeline: bool) -> ExitCode
     for (i, step) in steps.iter().enumerate() {
         if many {
             let gap = if i == 0 { "" } else { "\n" };
-            println!("{gap}== {} ({}): {} ==", step.name, step.seed, step.summary);
+            println!(
+                "{gap}== {} ({}): {} ==",
+                step.name, step.section, step.summary
+            );
         }
         let cx = Cx::stdout(pace).with_args(args.iter().cloned());
         let outcome = (step.run)(&cx);

@@ -1,4 +1,4 @@
-//! The seed's fetchall: one thread per URL, results over a channel as they finish (seed 5.2).
+//! The course's fetchall: one thread per URL, results over a channel as they finish (section 5.2).
 
 use crate::fetch::{FetchError, Fetched, fetch};
 use crossbeam_channel::{Receiver, bounded, unbounded};
@@ -55,7 +55,7 @@ impl Options {
     }
 }
 
-/// A failed fetch, with the URL it was for. Its `Display` is the seed's error line.
+/// A failed fetch, with the URL it was for. Its `Display` is the course's error line.
 #[derive(Debug, thiserror::Error)]
 #[error("{url}: {error}")]
 pub struct Failure {

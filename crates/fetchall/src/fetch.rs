@@ -20,7 +20,7 @@ pub struct Fetched {
 
 // ANCHOR: line
 impl fmt::Display for Fetched {
-    /// The seed's line: seconds, bytes right-aligned in 7 columns, URL.
+    /// The course's line: seconds, bytes right-aligned in 7 columns, URL.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,

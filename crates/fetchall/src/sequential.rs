@@ -1,4 +1,4 @@
-//! The same fetches one after another, for contrast: the total is the sum (seed 5.2).
+//! The same fetches one after another, for contrast: the total is the sum (section 5.2).
 
 use crate::concurrent::{Failure, print_outcomes};
 use crate::fetch::fetch;

@@ -30,7 +30,7 @@ fn concurrent_takes_about_the_slowest_and_prints_in_completion_order() {
             .collect();
         assert_eq!(fetched.len(), 5, "{t}");
         for line in &fetched {
-            // The seed's format: seconds, bytes in 7 columns, URL.
+            // The course's format: seconds, bytes in 7 columns, URL.
             let parts: Vec<&str> = line.split_whitespace().collect();
             assert!(
                 parts[0].ends_with('s') && parts[1].parse::<u64>().is_ok(),

@@ -1,4 +1,4 @@
-//! Bounded parallelism: many tasks, at most `n` running at once (seed 5.7).
+//! Bounded parallelism: many tasks, at most `n` running at once (section 5.7).
 //!
 //! Go starts a goroutine per task and makes each take a semaphore slot before working, with a
 //! `WaitGroup` to wait for them all. The same code in Rust works, but starts a thread per task,

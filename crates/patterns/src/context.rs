@@ -1,5 +1,5 @@
 //! Context: cancellation, timeouts and deadlines, passed from a parent to its children
-//! (seed 5.8).
+//! (section 5.8).
 //!
 //! A [`Context`] tells the threads working on something when to give up. Its [`done`] channel
 //! disconnects when the context ends, so a thread can wait for it next to its real work in a
@@ -338,7 +338,7 @@ fn send_or_done<T>(ctx: &Context, output: &Sender<T>, item: T) -> bool {
     }
 }
 
-/// The seed's timeout, an explicit cancel, a parent ending its children, a deadline, and a
+/// The course's timeout, an explicit cancel, a parent ending its children, a deadline, and a
 /// running pipeline stopped by a timeout.
 #[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {

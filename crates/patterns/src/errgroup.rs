@@ -1,5 +1,5 @@
 //! errgroup: run tasks on threads, wait for all of them, keep the first error, and cancel the
-//! others when it comes (seed 5.8; Go's `golang.org/x/sync/errgroup`).
+//! others when it comes (section 5.8; Go's `golang.org/x/sync/errgroup`).
 
 use crate::context::{CancelFn, Context};
 use chanlab_sync::shim::Mutex;

@@ -1,5 +1,5 @@
 //! The error channel: a worker sends back its result, success or error, and the caller waits for
-//! it or for a timeout, whichever comes first (seed 5.8).
+//! it or for a timeout, whichever comes first (section 5.8).
 //!
 //! Go's version makes the channel buffered, `make(chan error, 1)`, so that a worker finishing
 //! after the caller has given up can still complete its send and exit, instead of blocking

@@ -1,5 +1,5 @@
 //! Fan-out, fan-in: several workers share one input channel, and their outputs are merged back
-//! into one (seed 5.4).
+//! into one (section 5.4).
 //!
 //! Fan-out needs nothing special: a crossbeam `Receiver` can be cloned, and each message goes to
 //! exactly one of the clones, as with a Go channel read by several goroutines. Fan-in is

@@ -1,5 +1,5 @@
 //! A memo cache: a concurrent cache in front of an expensive function, with duplicate
-//! suppression (seed 5.8; the concurrent memo of *The Go Programming Language*, section 9.7).
+//! suppression (section 5.8; the concurrent memo of *The Go Programming Language*, section 9.7).
 //!
 //! The first caller for a key computes it; callers that ask for the same key meanwhile wait for
 //! that one computation instead of starting their own, and later callers get the stored value.

@@ -1,4 +1,4 @@
-//! A pipeline: stages joined by channels, each on its own thread (seed 5.4).
+//! A pipeline: stages joined by channels, each on its own thread (section 5.4).
 //!
 //! Every stage owns the `Sender` of its output, so when a stage's input closes and its loop
 //! ends, its thread returns, the `Sender` drops and the next stage sees its own input close: a
@@ -124,7 +124,7 @@ pub(crate) fn stage(name: &str, body: impl FnOnce() + Send + 'static) {
         .expect("the operating system could not start a thread");
 }
 
-/// The seed's pipeline (numbers → evens → squares), then an endless one cut short.
+/// The course's pipeline (numbers → evens → squares), then an endless one cut short.
 #[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR: pipeline

@@ -1,5 +1,5 @@
 //! Rate limiting: a ticker lets one request through per interval; a bursty limiter lets a few
-//! through at once, then one per interval (seed 5.7).
+//! through at once, then one per interval (section 5.7).
 //!
 //! Go's example reads from `time.Tick(200ms)` before each request. [`RateLimiter`] does the same
 //! job without a ticker or any background thread: it keeps one instant, the time at which the
@@ -133,7 +133,7 @@ impl RateLimiter {
 }
 // ANCHOR_END: limiter
 
-/// The seed's 200 ms ticker, then a limiter with a burst of 3, then four clients sharing one.
+/// The course's 200 ms ticker, then a limiter with a burst of 3, then four clients sharing one.
 #[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let interval = cx.scaled(Duration::from_millis(200));

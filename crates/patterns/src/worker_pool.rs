@@ -1,5 +1,5 @@
 //! A worker pool: a fixed number of threads take jobs from one channel and send results back on
-//! another (seed 5.7).
+//! another (section 5.7).
 //!
 //! Go's version shares a `jobs` channel among `n` goroutines and reads exactly as many results as
 //! it sent jobs. [`WorkerPool`] packages the same shape: [`WorkerPool::submit`] hands a job to
@@ -144,7 +144,7 @@ impl<J> Drop for WorkerPool<J> {
     }
 }
 
-/// The seed's pool: three workers, five jobs of a second each, results doubled.
+/// The course's pool: three workers, five jobs of a second each, results doubled.
 #[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let start = Instant::now();

@@ -1,4 +1,4 @@
-//! `select!` waits on several channels and takes whichever is ready first (seed 5.5).
+//! `select!` waits on several channels and takes whichever is ready first (section 5.5).
 
 use chanlab_common::Cx;
 use crossbeam_channel::{bounded, select};

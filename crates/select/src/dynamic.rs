@@ -1,4 +1,4 @@
-//! `Select` builds a select over any number of channels at run time (seed 5.5).
+//! `Select` builds a select over any number of channels at run time (section 5.5).
 //!
 //! `select!` has a fixed list of arms; when the channels are only known at run time (Go reaches
 //! for `reflect.Select`), crossbeam's [`Select`] takes them one by one and can drop an arm once

@@ -1,4 +1,4 @@
-//! A closed channel is always ready in a select; `never()` switches its arm off (seed 5.5).
+//! A closed channel is always ready in a select; `never()` switches its arm off (section 5.5).
 //!
 //! Go blocks forever on a nil channel, and sets a closed channel's variable to nil to take it
 //! out of a `select`. crossbeam's `never()` is that nil channel.

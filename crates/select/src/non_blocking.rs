@@ -1,9 +1,9 @@
-//! Non-blocking operations: `try_recv`, `try_send`, and `select!` with `default` (seed 5.5).
+//! Non-blocking operations: `try_recv`, `try_send`, and `select!` with `default` (section 5.5).
 
 use chanlab_common::Cx;
 use crossbeam_channel::{TrySendError, bounded, select};
 
-/// The seed's non-blocking receive and send, then the same on a channel with room.
+/// The course's non-blocking receive and send, then the same on a channel with room.
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR: non_blocking
     let (messages_tx, messages) = bounded::<&str>(0);

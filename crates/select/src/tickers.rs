@@ -1,4 +1,4 @@
-//! A ticker fires at every interval until dropped; a closed "done" channel stops the loop (seed 5.5).
+//! A ticker fires at every interval until dropped; a closed "done" channel stops the loop (section 5.5).
 
 use chanlab_common::Cx;
 use crossbeam_channel::{bounded, select, tick};

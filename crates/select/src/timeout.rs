@@ -1,11 +1,11 @@
-//! A timeout is one more arm of the select: `after(d)`, `default(d)`, or `recv_timeout` (seed 5.5).
+//! A timeout is one more arm of the select: `after(d)`, `default(d)`, or `recv_timeout` (section 5.5).
 
 use chanlab_common::Cx;
 use crossbeam_channel::{RecvTimeoutError, after, bounded, select};
 use std::thread;
 use std::time::Duration;
 
-/// Receives from `rx`, giving up after `timeout`: the seed's `select` with `time.After`.
+/// Receives from `rx`, giving up after `timeout`: the course's `select` with `time.After`.
 ///
 /// ```
 /// use crossbeam_channel::bounded;

@@ -1,4 +1,4 @@
-//! A timer fires once; a [`Timer`] can also be stopped or reset before it fires (seed 5.5).
+//! A timer fires once; a [`Timer`] can also be stopped or reset before it fires (section 5.5).
 //!
 //! crossbeam's `after(d)` and `at(t)` are Go's `time.After`: channels that deliver one message
 //! when the time comes. They need no thread: the time is checked when the channel is polled, so a

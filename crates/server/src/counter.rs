@@ -1,5 +1,5 @@
 //! Step `counter`: every request to `/` counts once, behind a mutex, however many threads serve
-//! them at once; `/count` tells the total (seed 5.6).
+//! them at once; `/count` tells the total (section 5.6).
 
 #[cfg(feature = "lesson")]
 use {crate::Server, anyhow::Context, chanlab_common::Cx, std::thread};

@@ -1,5 +1,5 @@
-//! Step `echo`: the seed's handler, which answers with the path it was asked for, quoted as Go's
-//! `%q` does (seed 5.6).
+//! Step `echo`: the course's handler, which answers with the path it was asked for, quoted as Go's
+//! `%q` does (section 5.6).
 //!
 //! Go's `r.URL.Path` is the decoded path: `/caf%C3%A9` arrives as `/café`, `%ff` as a byte that is
 //! not UTF-8, which `%q` shows as `\xff`.

@@ -113,7 +113,7 @@ pub const LESSON: Lesson = Lesson {
         Step::new(
             "serve",
             "5.9",
-            "the seed's main: serve on 127.0.0.1:8000 until Ctrl-C",
+            "the course's main: serve on 127.0.0.1:8000 until Ctrl-C",
             serve::run,
         )
         .endless(),

@@ -1,5 +1,5 @@
 //! Step `lissajous`: gopl's animated Lissajous figure, its frames drawn in parallel, served as a
-//! GIF (seed 5.9).
+//! GIF (section 5.9).
 //!
 //! Two oscillators at right angles trace the figure; each frame shifts the second one's phase a
 //! little. Frames do not depend on each other, so threads draw and compress them at the same
@@ -19,7 +19,7 @@ use {
     chanlab_common::{Cx, Exit},
 };
 
-/// White, then black: the seed's two-color palette, as RGB triples.
+/// White, then black: the course's two-color palette, as RGB triples.
 const PALETTE: [u8; 6] = [0xff, 0xff, 0xff, 0x00, 0x00, 0x00];
 const WHITE: u8 = 0;
 const BLACK: u8 = 1;
@@ -40,7 +40,7 @@ pub struct Params {
 }
 
 impl Default for Params {
-    /// The seed's constants: 5 cycles, resolution 0.001, 201×201 pixels, 64 frames, delay 8.
+    /// The course's constants: 5 cycles, resolution 0.001, 201×201 pixels, 64 frames, delay 8.
     fn default() -> Params {
         Params {
             cycles: 5,
@@ -96,7 +96,7 @@ pub enum ParamError {
 }
 
 impl Params {
-    /// Reads the parameters from a query string; missing ones keep the seed's values, unknown
+    /// Reads the parameters from a query string; missing ones keep the course's values, unknown
     /// ones are ignored, and the first of repeated ones counts.
     ///
     /// ```
@@ -180,7 +180,7 @@ pub fn frame(params: &Params, freq: f64, index: u16) -> Vec<u8> {
     while t < end {
         let x = t.sin();
         let y = (t * freq + phase).sin();
-        // As the seed: offset from the centre, rounded by truncation toward zero.
+        // As in the course: offset from the centre, rounded by truncation toward zero.
         let px = i64::from(params.size) + (x * size + 0.5) as i64;
         let py = i64::from(params.size) + (y * size + 0.5) as i64;
         if let (Ok(px), Ok(py)) = (usize::try_from(px), usize::try_from(py))
@@ -239,7 +239,7 @@ pub fn gif(params: &Params, freq: f64) -> Result<Vec<u8>, gif::EncodingError> {
 
     let mut out = Vec::new();
     let mut encoder = Encoder::new(&mut out, side, side, &PALETTE)?;
-    encoder.set_repeat(Repeat::Finite(params.nframes))?; // as the seed: LoopCount = nframes
+    encoder.set_repeat(Repeat::Finite(params.nframes))?; // as in the course: LoopCount = nframes
     for index in 0..usize::from(params.nframes) {
         encoder.write_lzw_pre_encoded_frame(&shares[index % workers][index / workers])?;
     }

@@ -1,4 +1,4 @@
-//! Go's `%q` for strings (`strconv.Quote`), byte for byte, so `/` echoes paths as the seed does.
+//! Go's `%q` for strings (`strconv.Quote`), byte for byte, so `/` echoes paths as the course's program does.
 //!
 //! Go quotes a string rune by rune: `"` and `\` get a backslash, printable runes stay as they
 //! are (non-ASCII included), the usual control characters become `\n`, `\t` and friends, other

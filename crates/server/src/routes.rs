@@ -105,7 +105,7 @@ impl Handler for Router {
     }
 }
 
-/// The lesson's server: the seed's echo and counter, gopl's Lissajous and debug pages, and a
+/// The lesson's server: the course's echo and counter, gopl's Lissajous and debug pages, and a
 /// slow page for clients to test against.
 ///
 /// - `/` (any other path): counts the request and echoes its path, `URL.Path = "/x"`;

@@ -1,4 +1,4 @@
-//! Step `serve`: the seed's `main`: serve every route until Ctrl-C, then stop gracefully (seed 5.9).
+//! Step `serve`: the course's `main`: serve every route until Ctrl-C, then stop gracefully (section 5.9).
 
 use crate::{DEFAULT_ADDR, Server};
 use anyhow::Context;

@@ -47,7 +47,7 @@ fn fetch(server: &chanlab_server::Running, query: &str) -> (u16, Vec<u8>) {
 }
 
 #[test]
-fn the_default_gif_is_the_seeds() {
+fn the_default_gif_is_the_courses() {
     no_threads_left(DEADLINE, || {
         let server = Server::bind("127.0.0.1:0").unwrap().spawn().unwrap();
         let (status, gif) = fetch(&server, "");

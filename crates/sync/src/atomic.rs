@@ -1,4 +1,4 @@
-//! Atomics: a counter without a lock (seed 5.6; Go's `sync/atomic`).
+//! Atomics: a counter without a lock (section 5.6; Go's `sync/atomic`).
 //!
 //! `fetch_add` is one indivisible read-modify-write, like Go's `atomic.AddInt64`: fifty threads
 //! adding a thousand each always make 50,000. A separate load and store is not an increment: two

@@ -1,4 +1,4 @@
-//! `Condvar`: wait, without spinning, until a condition holds (seed 5.6; Go's `sync.Cond`).
+//! `Condvar`: wait, without spinning, until a condition holds (section 5.6; Go's `sync.Cond`).
 //!
 //! A condition variable goes with a mutex. The waiter locks, checks its condition, and if it does
 //! not hold calls `wait`, which unlocks, sleeps until notified, and locks again. Always wait in a

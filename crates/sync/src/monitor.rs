@@ -1,4 +1,4 @@
-//! The monitor: one thread owns the state, others send it requests (seed 5.6; Go's "share memory
+//! The monitor: one thread owns the state, others send it requests (section 5.6; Go's "share memory
 //! by communicating").
 //!
 //! Instead of a lock around a balance, a teller thread owns the balance outright and serves

@@ -1,4 +1,4 @@
-//! `Mutex`: many threads update one counter, one at a time (seed 5.6, the server's `count++`).
+//! `Mutex`: many threads update one counter, one at a time (section 5.6, the server's `count++`).
 //!
 //! In Go the mutex and the data it guards are two variables, and nothing stops code from using
 //! `count` without `mu.Lock()`. In Rust the data lives inside the `Mutex`: the only way to it is
@@ -18,7 +18,7 @@ use parking_lot::Mutex;
 use {chanlab_common::Cx, std::thread};
 
 // ANCHOR: counter
-/// The seed's request counter: every request counts itself, `/count` reads the total.
+/// The course's request counter: every request counts itself, `/count` reads the total.
 #[derive(Debug, Default)]
 pub struct Counter {
     count: Mutex<u64>,

@@ -1,4 +1,4 @@
-//! `OnceLock` and `Once`: many threads, one initialisation (seed 5.6; Go's `sync.Once`).
+//! `OnceLock` and `Once`: many threads, one initialisation (section 5.6; Go's `sync.Once`).
 //!
 //! Go's `once.Do(f)` runs `f` the first time and never again; callers that arrive while `f` runs
 //! wait for it. std's [`OnceLock`] does the same and keeps the value `f` made (Go's

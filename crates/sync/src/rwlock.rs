@@ -1,4 +1,4 @@
-//! `RwLock`: many readers at once, or one writer (seed 5.6; Go's `sync.RWMutex`).
+//! `RwLock`: many readers at once, or one writer (section 5.6; Go's `sync.RWMutex`).
 //!
 //! `read()` is Go's `RLock`: any number of readers may hold it together. `write()` is `Lock`: it
 //! waits until no one holds the lock, and keeps everyone else out. Use it for data that is read

@@ -1,4 +1,4 @@
-//! `Semaphore`: at most n threads at once in a section (seed 5.6; Go uses a buffered channel).
+//! `Semaphore`: at most n threads at once in a section (section 5.6; Go uses a buffered channel).
 //!
 //! Go limits concurrency with a buffered channel of capacity n: send to enter, receive to leave.
 //! [`Semaphore`] says the same thing directly, and its [`Permit`] leaves on drop, so an early

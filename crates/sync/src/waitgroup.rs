@@ -1,4 +1,4 @@
-//! `WaitGroup`: wait for a set of threads to finish, with Go's semantics (seed 5.6).
+//! `WaitGroup`: wait for a set of threads to finish, with Go's semantics (section 5.6).
 //!
 //! Go's `sync.WaitGroup` is a counter: `Add(n)` raises it, `Done()` lowers it, `Wait()` blocks
 //! until it is zero. [`WaitGroup`] is the same, plus [`WaitGroup::go`], which counts a thread in
@@ -273,7 +273,7 @@ impl fmt::Debug for WaitGroup {
     }
 }
 
-/// The seed's five workers, waited for with [`WaitGroup`]; then [`WaitGroup::go`] with a task that
+/// The course's five workers, waited for with [`WaitGroup`]; then [`WaitGroup::go`] with a task that
 /// panics; then crossbeam's drop-based `WaitGroup`, and when to prefer each.
 #[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
