@@ -142,3 +142,10 @@ impl fmt::Display for Figures {
 pub fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
+
+/// The README's Rust example, compiled and run as a doctest so it cannot drift from the API.
+/// It lives here, outside the published crates, because a crate may include nothing from outside
+/// its own folder.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExample;

@@ -150,4 +150,54 @@ mod tests {
             missing.join("\n  ")
         );
     }
+
+    /// The `.rs` files under `dir`, at any depth.
+    fn rust_files(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+    }
+
+    /// A published crate holds only its own folder, so a file it includes from outside would be
+    /// missing from the package (`cargo package --no-verify` does not compile it to notice).
+    #[test]
+    fn no_crate_includes_a_file_from_outside_its_folder() {
+        let mut outside = Vec::new();
+        for krate in lesson_crates().into_iter().chain(["common".to_owned()]) {
+            let dir = root().join("crates").join(&krate);
+            let mut files = Vec::new();
+            rust_files(&dir, &mut files);
+            for file in files {
+                let text = fs::read_to_string(&file).unwrap();
+                for opener in [
+                    "include_str!(\"",
+                    "include_bytes!(\"",
+                    "include!(\"",
+                    "#[path = \"",
+                ] {
+                    for (_, rest) in text
+                        .match_indices(opener)
+                        .map(|(i, _)| text.split_at(i + opener.len()))
+                    {
+                        let target = rest.split('"').next().unwrap();
+                        let path = file.parent().unwrap().join(target);
+                        let inside = path.canonicalize().is_ok_and(|p| p.starts_with(&dir));
+                        if !inside {
+                            outside.push(format!("{}: {target}", file.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            outside.is_empty(),
+            "crates include files from outside their folder, which a package would lack:\n  {}",
+            outside.join("\n  ")
+        );
+    }
 }

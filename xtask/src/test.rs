@@ -30,6 +30,20 @@ pub fn run(args: &[String]) -> Result {
                     .args(LESSONS.iter().map(|l| format!("--package=chanlab-{l}")))
                     .args(["--", "-D", "warnings"]),
             )?;
+            // Every library crate packages as crates.io would get it: nothing from outside its
+            // folder, its metadata complete, its path dependencies versioned.
+            stage(
+                "package",
+                cargo([
+                    "package",
+                    "--offline",
+                    "--no-verify",
+                    "--allow-dirty",
+                    "--quiet",
+                    "--package=chanlab-common",
+                ])
+                .args(LESSONS.iter().map(|l| format!("--package=chanlab-{l}"))),
+            )?;
             // The hardening suite runs in its own stage below (soak::short), showing its figures.
             stage(
                 "tests",

@@ -198,8 +198,3 @@ pub const LESSON: Lesson = Lesson {
         ),
     ],
 };
-
-/// The README's Rust example, compiled and run as a doctest so it cannot drift from the API.
-#[doc = include_str!("../../../README.md")]
-#[cfg(doctest)]
-pub struct ReadmeExample;
