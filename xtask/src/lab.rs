@@ -9,6 +9,7 @@
 
 mod info;
 mod pristine;
+mod watch;
 
 use crate::cargo::{cargo, root, status};
 use crate::{Error, Result};
@@ -26,6 +27,8 @@ use std::time::{Duration, Instant};
 const USAGE: &str = "\
 usage: cargo xtask lab <command>
 
+  watch [--manual]    the labs in a loop: checks the first pending lab on every save; keys for
+                      a hint, the next lab, a list (`cargo xtask lab` alone, on a terminal)
   list                the labs, in order, with their status (pending or done)
   hint <lab>          a hint for a lab
   check [<lab>]       build a lab and run its tests (no lab: the next pending one)
@@ -47,6 +50,8 @@ pub fn run(args: &[String]) -> Result {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let labs = load()?;
     match args[..] {
+        [] if watch::interactive() => watch::run(&labs, &[]),
+        ["watch", ref flags @ ..] => watch::run(&labs, flags),
         [] | ["help" | "-h" | "--help"] => {
             println!("{USAGE}");
             Ok(())
@@ -92,7 +97,7 @@ pub fn run(args: &[String]) -> Result {
 }
 
 const SUBCOMMANDS: &[&str] = &[
-    "list", "hint", "check", "run", "solution", "reset", "grade", "verify",
+    "watch", "list", "hint", "check", "run", "solution", "reset", "grade", "verify",
 ];
 
 /// The part of `cargo xtask test` this command owns: the labs are consistent and untouched,

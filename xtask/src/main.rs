@@ -22,8 +22,8 @@ commands:
                                          run a step, a lesson, or (no lesson) the whole tour
   test [<lesson>]                        the test suite; with a lesson, only that crate's tests
   loom                                   model-check the concurrency primitives with loom
-  lab <list|hint|check|solution|reset|grade> [<lab>]
-                                         the course labs
+  lab [watch|list|hint|check|run|solution|reset|grade] [<lab>]
+                                         the course labs (alone: the watch loop)
   docs [--open] [--serve] [--check]      build the book; --check only checks it
   bench [<case>...] [--quick] [--json]   Rust and Go side by side
   soak [--fuzz-seconds N] [--no-fuzz]    the full hardening suite (long)";

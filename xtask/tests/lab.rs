@@ -1,7 +1,7 @@
 //! Tests of `cargo xtask lab`, run as a student or an instructor would run it. They expect the
 //! course's starters in `labs/exercises/` (as `cargo xtask lab verify` does).
 mod support;
-use support::{text, xtask};
+use support::{LabsCopy, text, xtask};
 
 use std::process::Output;
 
@@ -110,56 +110,6 @@ fn grade_json_prints_one_object_with_a_result_per_lab() {
         "{stdout}"
     );
     assert!(stdout.trim_end().ends_with("]}"), "{stdout}");
-}
-
-/// A copy of the course's `labs/` in `target/tmp/lab-copy`, for tests that edit lab files. It
-/// keeps its own build output between runs (a copy must not share the course's: cargo would take
-/// one for the other), so only the first run builds the labs' dependencies.
-struct LabsCopy(std::path::PathBuf);
-
-impl LabsCopy {
-    fn new() -> LabsCopy {
-        let from = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../labs"));
-        let to = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab-copy");
-        copy_tree(from, &to);
-        LabsCopy(to)
-    }
-
-    /// Writes `text` to `path` (relative to the copy).
-    fn write(&self, path: &str, text: &str) {
-        std::fs::write(self.0.join(path), text).expect("write into the copy");
-    }
-
-    fn read(&self, path: &str) -> String {
-        std::fs::read_to_string(self.0.join(path)).expect("read from the copy")
-    }
-
-    /// Runs `cargo xtask lab <args>` on the copy.
-    fn lab(&self, args: &[&str]) -> Output {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"));
-        command
-            .arg("lab")
-            .args(args)
-            .env("CHANLAB_LABS_DIR", &self.0)
-            .env_remove("CARGO_TARGET_DIR");
-        support::output_within(command)
-    }
-}
-
-/// Copies the files under `from` over those under `to`, leaving out build output.
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).expect("create the copy");
-    for entry in std::fs::read_dir(from).expect("read the labs").flatten() {
-        let (name, kind) = (entry.file_name(), entry.file_type().expect("a file type"));
-        if name == "target" {
-            continue;
-        }
-        if kind.is_dir() {
-            copy_tree(&entry.path(), &to.join(&name));
-        } else {
-            std::fs::copy(entry.path(), to.join(&name)).expect("copy a lab file");
-        }
-    }
 }
 
 /// `check` refuses edited tests as `grade` does, and passes a lab only when its tests ran to the

@@ -1,5 +1,6 @@
 //! What the xtask integration tests share: running xtask as a user would, with a deadline.
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::thread;
@@ -7,6 +8,7 @@ use std::time::Duration;
 
 /// Runs xtask with `args`, failing the test instead of hanging if it takes longer than 15
 /// minutes (the first run of some commands builds crates in release).
+#[allow(dead_code)] // not every test file needs it
 pub fn xtask(args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
     command.args(args);
@@ -25,4 +27,64 @@ pub fn output_within(mut command: Command) -> Output {
 /// Output bytes as text.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A copy of the course's `labs/` in `target/tmp/lab-copy`, for tests that edit lab files, with
+/// no lab done yet. It keeps its own build output between runs (a copy must not share the
+/// course's: cargo would take one for the other), so only the first run builds the labs'
+/// dependencies. Test binaries run one after another, so they can share it; tests within one
+/// binary must take turns.
+#[allow(dead_code)] // not every test file needs it
+pub struct LabsCopy(pub PathBuf);
+
+#[allow(dead_code)]
+impl LabsCopy {
+    pub fn new() -> LabsCopy {
+        let from = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../labs"));
+        let to = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab-copy");
+        copy_tree(from, &to);
+        let _ = std::fs::remove_file(to.join("target/lab-status"));
+        LabsCopy(to)
+    }
+
+    /// Writes `text` to `path` (relative to the copy).
+    pub fn write(&self, path: &str, text: &str) {
+        std::fs::write(self.0.join(path), text).expect("write into the copy");
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.0.join(path)).expect("read from the copy")
+    }
+
+    /// `cargo xtask lab <args>` on the copy, to run as the caller likes.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command
+            .arg("lab")
+            .args(args)
+            .env("CHANLAB_LABS_DIR", &self.0)
+            .env_remove("CARGO_TARGET_DIR");
+        command
+    }
+
+    /// Runs `cargo xtask lab <args>` on the copy.
+    pub fn lab(&self, args: &[&str]) -> Output {
+        output_within(self.command(args))
+    }
+}
+
+/// Copies the files under `from` over those under `to`, leaving out build output.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create the copy");
+    for entry in std::fs::read_dir(from).expect("read the labs").flatten() {
+        let (name, kind) = (entry.file_name(), entry.file_type().expect("a file type"));
+        if name == "target" {
+            continue;
+        }
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &to.join(&name));
+        } else {
+            std::fs::copy(entry.path(), to.join(&name)).expect("copy a lab file");
+        }
+    }
 }
