@@ -9,7 +9,7 @@ use std::process::Command;
 /// tests below name every other file that must list a lesson too (see ARCHITECTURE.md, "Adding a
 /// lesson").
 pub const LESSONS: &[&str] = &[
-    "channels", "select", "sync", "patterns", "fetchall", "server",
+    "channels", "select", "sync", "patterns", "fetchall", "server", "tasks",
 ];
 
 /// The workspace root.

@@ -21,6 +21,9 @@ pub struct SpawnReport {
     pub join: Duration,
     /// The most threads that were running at the same moment.
     pub peak: usize,
+    /// How much the process's resident memory grew while they were all alive, where the system
+    /// says (`/proc` on Linux).
+    pub resident_growth: Option<u64>,
 }
 
 impl SpawnReport {
@@ -28,6 +31,19 @@ impl SpawnReport {
     pub fn per_spawn(&self) -> Duration {
         self.spawn / self.threads.max(1) as u32
     }
+
+    /// Resident memory growth divided by the number of threads, in bytes.
+    pub fn resident_per_thread(&self) -> Option<u64> {
+        Some(self.resident_growth? / self.threads.max(1) as u64)
+    }
+}
+
+/// The resident set size of this process in bytes (`VmRSS`), where `/proc` tells.
+pub fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 // ANCHOR: spawn_many
@@ -45,8 +61,9 @@ pub fn spawn_many(n: usize, stack: usize) -> std::io::Result<SpawnReport> {
     let peak = AtomicUsize::new(0);
     // Every thread blocks on this channel until it disconnects: dropping `release` frees them all.
     let (release, gate) = bounded::<()>(0);
+    let resident_before = resident_bytes();
     let started = Instant::now();
-    let (spawn, join) = thread::scope(|s| -> std::io::Result<_> {
+    let (spawn, resident_growth, join) = thread::scope(|s| -> std::io::Result<_> {
         let mut handles = Vec::with_capacity(n);
         for _ in 0..n {
             let handle = thread::Builder::new()
@@ -70,18 +87,22 @@ pub fn spawn_many(n: usize, stack: usize) -> std::io::Result<SpawnReport> {
             thread::yield_now();
         }
         let spawn = started.elapsed();
+        let growth = resident_bytes()
+            .zip(resident_before)
+            .map(|(now, before)| now.saturating_sub(before));
         drop(release);
         let joining = Instant::now();
         for handle in handles {
             handle.join().expect("a spawned thread panicked");
         }
-        Ok((spawn, joining.elapsed()))
+        Ok((spawn, growth, joining.elapsed()))
     })?;
     Ok(SpawnReport {
         threads: n,
         spawn,
         join,
         peak: peak.load(Ordering::SeqCst),
+        resident_growth,
     })
 }
 // ANCHOR_END: spawn_many

@@ -119,16 +119,31 @@ impl RateLimiter {
 
     /// Takes a permit, sleeping until it is due. Waiters are served in the order they call.
     pub fn wait(&self) {
-        let now = Instant::now();
-        let delay = {
-            let mut next = self.next.lock();
-            let due = (*next).max(now);
-            *next = due + self.interval; // this caller's slot is reserved
-            (due - now).saturating_sub(self.slack)
-        };
+        let delay = self.reserve();
         if !delay.is_zero() {
             thread::sleep(delay);
         }
+    }
+
+    /// Takes a permit that is due after the returned delay (zero when it is due now); the caller
+    /// waits that long itself. This is [`wait`](RateLimiter::wait) for code that must not block
+    /// its thread: an async task sleeps with its runtime's timer instead.
+    ///
+    /// ```
+    /// use chanlab_patterns::RateLimiter;
+    /// use std::time::Duration;
+    ///
+    /// let limiter = RateLimiter::steady(Duration::from_secs(60))?;
+    /// assert_eq!(limiter.reserve(), Duration::ZERO);
+    /// assert!(limiter.reserve() > Duration::from_secs(59)); // the next slot is a minute away
+    /// # Ok::<(), chanlab_patterns::rate_limit::RateLimitError>(())
+    /// ```
+    pub fn reserve(&self) -> Duration {
+        let now = Instant::now();
+        let mut next = self.next.lock();
+        let due = (*next).max(now);
+        *next = due + self.interval; // this caller's slot is reserved
+        (due - now).saturating_sub(self.slack)
     }
 }
 // ANCHOR_END: limiter

@@ -1,0 +1,35 @@
+//! The `blocking` step and `heartbeat_gap`.
+use super::seconds_after;
+use chanlab_common::testing::{STEP_DEADLINE, fast_in_one_of_three, within};
+use chanlab_tasks::blocking::{self, heartbeat_gap};
+use std::time::Duration;
+
+#[test]
+fn a_blocking_call_stalls_the_heartbeat_and_spawn_blocking_does_not() {
+    let t = fast_in_one_of_three(
+        blocking::run,
+        0.5,
+        |t| {
+            // The call holds the only thread for 0.6 s: no beat can come sooner, on any machine.
+            let blocked = seconds_after(&t.find("the whole call").unwrap().text, "heartbeats:");
+            assert!(blocked >= 0.55, "{t}");
+            let off = t.find("blocking call on the blocking pool: start").unwrap();
+            assert_eq!(off.thread, "blocking", "{t}");
+        },
+        |t| seconds_after(&t.find("about one beat").unwrap().text, "heartbeats:") < 0.35,
+    );
+    assert!(t.count("heartbeat") > 10, "{t}");
+}
+
+#[test]
+fn heartbeat_gap_is_about_a_beat_when_nothing_blocks() {
+    let gap = within(STEP_DEADLINE, || {
+        super::block_on(async {
+            let beat = Duration::from_millis(5);
+            heartbeat_gap(beat, || {}, tokio::time::sleep(Duration::from_millis(100)))
+                .await
+                .1
+        })
+    });
+    assert!(gap < Duration::from_millis(80), "{gap:?}");
+}

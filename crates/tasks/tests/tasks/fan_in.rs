@@ -1,0 +1,42 @@
+//! The `fan_in` step and `merge`.
+use super::block_on;
+use chanlab_common::testing::{STEP_DEADLINE, run_step, within};
+use chanlab_tasks::fan_in::{self, merge};
+use chanlab_tasks::pipeline::generate;
+
+#[test]
+fn the_step_merges_as_things_come_and_closes_with_the_last_input() {
+    let t = run_step(fan_in::run, 0.1);
+    assert_eq!(t.count("merged: "), 7, "{t}");
+    // 0.3 s is the first item anywhere, 1.4 s the last: margins of 0.2 s and more.
+    assert_eq!(t.position("merged: fast 1"), t.position("merged: "), "{t}");
+    assert!(
+        t.position("merged: slow 2").unwrap() > t.position("merged: medium 2").unwrap(),
+        "{t}"
+    );
+    assert!(t.contains("all three closed"), "{t}");
+    assert!(t.contains(r#"["fast", "fast", "slow", "slow"]"#), "{t}");
+}
+
+#[test]
+fn merge_of_many_inputs_keeps_every_item_and_closes() {
+    let (count, sum) = within(STEP_DEADLINE, || {
+        block_on(async {
+            let inputs = (0..20u64)
+                .map(|i| generate(i * 1000..i * 1000 + 1000))
+                .collect();
+            let mut merged = merge(inputs);
+            let (mut count, mut sum) = (0, 0);
+            while let Some(n) = merged.recv().await {
+                count += 1;
+                sum += n;
+            }
+            (count, sum)
+        })
+    });
+    assert_eq!((count, sum), (20_000, (0..20_000u64).sum()));
+    let empty = within(STEP_DEADLINE, || {
+        block_on(async { merge::<u8>(vec![]).recv().await })
+    });
+    assert_eq!(empty, None);
+}

@@ -1,0 +1,72 @@
+//! The `rate_limit` step and `acquire`.
+use chanlab_common::testing::{STEP_DEADLINE, run_step, within};
+use chanlab_patterns::RateLimiter;
+use chanlab_tasks::rate_limit::{self, acquire, ticks_after_stall};
+use std::time::{Duration, Instant};
+use tokio::time::MissedTickBehavior;
+
+#[test]
+fn the_step_paces_requests_and_lets_a_burst_through() {
+    let t = run_step(rate_limit::run, 0.1);
+    assert_eq!(t.count("request "), 11, "{t}");
+    assert!(t.contains("bursty request 1 at 0.0s"), "{t}");
+    assert!(
+        t.contains("Burst after") && t.contains("Delay after") && t.contains("Skip  after"),
+        "{t}"
+    );
+}
+
+/// After a stall of 3.25 periods, Burst delivers the three missed ticks at once, Delay restarts
+/// the period from the late tick, Skip goes back to the original grid.
+#[test]
+fn missed_ticks_burst_delay_or_skip() {
+    let period = Duration::from_millis(40);
+    let stall = period.mul_f64(3.25);
+    let (burst, delay, skip) = within(STEP_DEADLINE, move || {
+        super::block_on(async {
+            (
+                ticks_after_stall(MissedTickBehavior::Burst, period, stall, 4).await,
+                ticks_after_stall(MissedTickBehavior::Delay, period, stall, 4).await,
+                ticks_after_stall(MissedTickBehavior::Skip, period, stall, 3).await,
+            )
+        })
+    });
+    for ticks in [&burst, &delay, &skip] {
+        assert!(ticks[0] >= stall, "{ticks:?}");
+    }
+    // Burst: the three missed ticks come back to back, then the grid goes on.
+    assert!(
+        burst[2] - burst[0] < period / 2 || burst[2] < stall + period,
+        "{burst:?}"
+    );
+    assert!(burst[3] <= stall + period * 2, "{burst:?}");
+    // Delay: a full period after each late tick, never less.
+    for pair in delay.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= period - Duration::from_millis(2),
+            "{delay:?}"
+        );
+    }
+    // Skip: back on the grid of 40 ms from the start (160, 200 ms), not 130 + 40.
+    assert!(skip[1] >= period * 4 - Duration::from_millis(2), "{skip:?}");
+}
+
+#[test]
+fn acquire_lets_the_burst_through_then_one_per_interval() {
+    let took = within(STEP_DEADLINE, || {
+        super::block_on(async {
+            let limiter = RateLimiter::bursty(Duration::from_millis(25), 3).unwrap();
+            let start = Instant::now();
+            for _ in 0..3 {
+                acquire(&limiter).await;
+            }
+            let burst = start.elapsed();
+            for _ in 0..4 {
+                acquire(&limiter).await;
+            }
+            (burst, start.elapsed())
+        })
+    });
+    assert!(took.1 >= Duration::from_millis(100), "{took:?}");
+    assert!(took.0 < took.1 / 2, "the burst waited: {took:?}");
+}

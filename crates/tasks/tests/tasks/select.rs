@@ -1,0 +1,45 @@
+//! The `select` step and `merge_two`.
+use super::{block_on, seconds_after};
+use chanlab_common::testing::{STEP_DEADLINE, fast_in_one_of_three, within};
+use chanlab_tasks::select::{self, merge_two};
+use tokio::sync::mpsc;
+
+#[test]
+fn the_waits_overlap_biased_goes_in_order_and_timeouts_fire() {
+    fast_in_one_of_three(
+        select::run,
+        0.05,
+        |t| {
+            assert!(
+                t.position("received one").unwrap() < t.position("received two").unwrap(),
+                "{t}"
+            );
+            assert!(t.contains("jobs done: 0"), "{t}");
+            assert!(t.contains("timeout: nothing within 0.5s"), "{t}");
+            assert!(
+                t.contains(r#"merged until both closed: ["fast", "slow"]"#),
+                "{t}"
+            );
+        },
+        // 1 s and 2 s overlapped: 2 s, not 3.
+        |t| seconds_after(&t.find("both in").unwrap().text, "both in") < 2.6,
+    );
+}
+
+#[test]
+fn closed_branches_are_switched_off_and_everything_arrives() {
+    let got = within(STEP_DEADLINE, || {
+        block_on(async {
+            let (tx_a, a) = mpsc::channel(1);
+            let (tx_b, b) = mpsc::channel(1);
+            tokio::spawn(async move {
+                for n in 0..100 {
+                    tx_a.send(n).await.unwrap();
+                }
+            });
+            drop(tx_b); // closed from the start: its branch goes off at once
+            merge_two(a, b).await
+        })
+    });
+    assert_eq!(got, (0..100).collect::<Vec<_>>());
+}
