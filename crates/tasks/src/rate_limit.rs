@@ -5,7 +5,7 @@
 use chanlab_common::Cx;
 use chanlab_patterns::RateLimiter;
 use std::time::Duration;
-use tokio::time::{Instant, MissedTickBehavior, interval, sleep};
+use tokio::time::{Instant, MissedTickBehavior, interval, interval_at, sleep};
 
 // ANCHOR: acquire
 /// Takes a permit from `limiter`, sleeping on the runtime's timer until it is due: the bursty
@@ -45,10 +45,10 @@ pub async fn ticks_after_stall(
     count: usize,
 ) -> Vec<Duration> {
     // ANCHOR: missed
-    let mut ticks = interval(period);
+    let start = Instant::now();
+    let mut ticks = interval_at(start, period);
     ticks.set_missed_tick_behavior(behavior);
     ticks.tick().await; // the first tick is at once
-    let start = Instant::now();
     sleep(stall).await; // busy elsewhere: ticks are missed
     let mut at = Vec::with_capacity(count);
     for _ in 0..count {

@@ -100,7 +100,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         ));
 
         // ANCHOR: timeout
-        let mut slow = after(cx.scaled(Duration::from_secs(2)), "too late");
+        let mut slow = after(cx.scaled(Duration::from_secs(5)), "too late");
         match timeout(cx.scaled(Duration::from_millis(500)), slow.recv()).await {
             Ok(msg) => cx.say(format!("received {msg:?}")),
             Err(_) => cx.say("timeout: nothing within 0.5s, the recv was dropped"),

@@ -21,15 +21,23 @@ fn a_blocking_call_stalls_the_heartbeat_and_spawn_blocking_does_not() {
     assert!(t.count("heartbeat") > 10, "{t}");
 }
 
+/// Without a blocking call the longest gap is about a beat: in one run of three, since a busy
+/// machine can hold any thread for a while.
 #[test]
 fn heartbeat_gap_is_about_a_beat_when_nothing_blocks() {
-    let gap = within(STEP_DEADLINE, || {
-        super::block_on(async {
-            let beat = Duration::from_millis(5);
-            heartbeat_gap(beat, || {}, tokio::time::sleep(Duration::from_millis(100)))
-                .await
-                .1
+    let gaps: Vec<Duration> = (0..3)
+        .map(|_| {
+            within(STEP_DEADLINE, || {
+                super::block_on(async {
+                    let beat = Duration::from_millis(5);
+                    let work = tokio::time::sleep(Duration::from_millis(100));
+                    heartbeat_gap(beat, || {}, work).await.1
+                })
+            })
         })
-    });
-    assert!(gap < Duration::from_millis(80), "{gap:?}");
+        .collect();
+    assert!(
+        gaps.iter().any(|gap| *gap < Duration::from_millis(50)),
+        "{gaps:?}"
+    );
 }

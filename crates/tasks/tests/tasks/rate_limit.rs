@@ -17,38 +17,29 @@ fn the_step_paces_requests_and_lets_a_burst_through() {
 }
 
 /// After a stall of 3.25 periods, Burst delivers the three missed ticks at once, Delay restarts
-/// the period from the late tick, Skip goes back to the original grid.
+/// the period from the late tick, Skip goes back to the original grid. On a paused clock, which
+/// moves only when every task waits, the times are exact.
 #[test]
 fn missed_ticks_burst_delay_or_skip() {
-    let period = Duration::from_millis(40);
-    let stall = period.mul_f64(3.25);
+    let ms = Duration::from_millis;
+    let (period, stall) = (ms(40), ms(130));
     let (burst, delay, skip) = within(STEP_DEADLINE, move || {
-        super::block_on(async {
-            (
-                ticks_after_stall(MissedTickBehavior::Burst, period, stall, 4).await,
-                ticks_after_stall(MissedTickBehavior::Delay, period, stall, 4).await,
-                ticks_after_stall(MissedTickBehavior::Skip, period, stall, 3).await,
-            )
-        })
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .unwrap()
+            .block_on(async {
+                (
+                    ticks_after_stall(MissedTickBehavior::Burst, period, stall, 4).await,
+                    ticks_after_stall(MissedTickBehavior::Delay, period, stall, 4).await,
+                    ticks_after_stall(MissedTickBehavior::Skip, period, stall, 3).await,
+                )
+            })
     });
-    for ticks in [&burst, &delay, &skip] {
-        assert!(ticks[0] >= stall, "{ticks:?}");
-    }
-    // Burst: the three missed ticks come back to back, then the grid goes on.
-    assert!(
-        burst[2] - burst[0] < period / 2 || burst[2] < stall + period,
-        "{burst:?}"
-    );
-    assert!(burst[3] <= stall + period * 2, "{burst:?}");
-    // Delay: a full period after each late tick, never less.
-    for pair in delay.windows(2) {
-        assert!(
-            pair[1] - pair[0] >= period - Duration::from_millis(2),
-            "{delay:?}"
-        );
-    }
-    // Skip: back on the grid of 40 ms from the start (160, 200 ms), not 130 + 40.
-    assert!(skip[1] >= period * 4 - Duration::from_millis(2), "{skip:?}");
+    assert_eq!(burst, [ms(130), ms(130), ms(130), ms(160)]);
+    assert_eq!(delay, [ms(130), ms(170), ms(210), ms(250)]);
+    assert_eq!(skip, [ms(130), ms(160), ms(200)]);
 }
 
 #[test]
