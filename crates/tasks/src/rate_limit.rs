@@ -5,7 +5,7 @@
 use chanlab_common::Cx;
 use chanlab_patterns::RateLimiter;
 use std::time::Duration;
-use tokio::time::{Instant, MissedTickBehavior, interval, interval_at, sleep};
+use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep};
 
 // ANCHOR: acquire
 /// Takes a permit from `limiter`, sleeping on the runtime's timer until it is due: the bursty
@@ -63,6 +63,7 @@ pub async fn ticks_after_stall(
 /// Five requests paced by a 200 ms interval; what Burst, Delay and Skip do after a 650 ms stall;
 /// then a limiter with a burst of 3 serving six requests.
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
+    use tokio::time::interval;
     crate::runtime(2)?.block_on(async {
         let period = cx.scaled(Duration::from_millis(200));
         let lesson_secs = |d: Duration| cx.unscaled(d).as_secs_f64();
