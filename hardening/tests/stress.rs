@@ -47,13 +47,14 @@ enum Compare {
 use Compare::{Exact, Finishes, Shape, Unordered};
 
 /// Every lesson, in tour order.
-const LESSONS: [&Lesson; 6] = [
+const LESSONS: [&Lesson; 7] = [
     &chanlab_channels::LESSON,
     &chanlab_select::LESSON,
     &chanlab_sync::LESSON,
     &chanlab_patterns::LESSON,
     &chanlab_fetchall::LESSON,
     &chanlab_server::LESSON,
+    &chanlab_tasks::LESSON,
 ];
 
 /// How each step is compared: (lesson, step, class).
@@ -98,13 +99,24 @@ const STEPS: &[(&str, &str, Compare)] = &[
     ("server", "echo", Shape),
     ("server", "counter", Exact),
     ("server", "lissajous", Shape), // a random figure: its size in bytes varies
+    ("tasks", "spawn", Shape),      // times and memory per unit
+    ("tasks", "channels", Unordered), // the sender and the receiver say their part at once
+    ("tasks", "select", Finishes),  // a timeout races an answer ten times slower
+    ("tasks", "pipeline", Exact),
+    ("tasks", "fan_in", Finishes), // the order in which producers' items arrived
+    ("tasks", "worker_pool", Shape), // jobs at work at once
+    ("tasks", "context", Shape),   // ticks before each cancel
+    ("tasks", "errgroup", Finishes), // which downloads finished before the first error
+    ("tasks", "rate_limit", Shape), // when each tick came
+    ("tasks", "blocking", Finishes), // how many heartbeats fit around the call
 ];
 
 /// Steps that cannot run many copies at once, and how many can. `goroutines` starts 10,000
 /// threads at once; each thread takes four memory maps (its stack and the signal stack std
 /// gives it, each with a guard page) and Linux allows 65,530 by default, so a second copy
 /// would exhaust them — and a thread that cannot map its signal stack aborts the process.
-const AT_MOST: &[(&str, &str, usize)] = &[("channels", "goroutines", 1)];
+/// The tasks lesson's `spawn` starts as many threads beside its 100,000 tasks.
+const AT_MOST: &[(&str, &str, usize)] = &[("channels", "goroutines", 1), ("tasks", "spawn", 1)];
 
 /// The lines of a transcript, prepared for comparison by `compare`.
 fn key(compare: Compare, transcript: &Transcript) -> Vec<String> {
@@ -323,4 +335,9 @@ fn fetchall() {
 #[test]
 fn server() {
     stress_lesson(&chanlab_server::LESSON);
+}
+
+#[test]
+fn tasks() {
+    stress_lesson(&chanlab_tasks::LESSON);
 }
