@@ -7,7 +7,7 @@
 //! one test at a time (`--test-threads=1`: several labs measure time or count threads) and under
 //! a watchdog, so no lab can hang the checker.
 
-mod info;
+pub(crate) mod info;
 mod pristine;
 mod watch;
 
@@ -693,7 +693,8 @@ fn lab_file(sub: &str, name: &str) -> PathBuf {
     labs_dir().join(sub).join(format!("{name}.rs"))
 }
 
-fn load() -> Result<Vec<Lab>> {
+/// The labs `labs/info.toml` lists, in order.
+pub(crate) fn load() -> Result<Vec<Lab>> {
     let path = labs_dir().join("info.toml");
     info::parse(&read(&path)?).map_err(|e| Error::Failed(format!("{}: {e}", path.display())))
 }
