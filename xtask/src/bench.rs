@@ -11,7 +11,7 @@
 
 mod report;
 
-use crate::cargo::{cargo, root};
+use crate::cargo::{cargo, root, wait_within};
 use crate::{Error, Result};
 use report::{GoStatus, Report, Row};
 use std::io::{BufRead, BufReader, Read};
@@ -483,28 +483,13 @@ fn output(command: &mut Command) -> Result<String> {
         text
     });
     let status = wait_within(&mut child, PROCESS_DEADLINE)
+        .map_err(|e| Error::Failed(format!("{what}: {e}")))?
         .ok_or_else(|| Error::Failed(format!("{what} took longer than {PROCESS_DEADLINE:?}")))?;
     let text = reader.join().unwrap_or_default();
     if status.success() {
         Ok(text)
     } else {
         Err(Error::Failed(format!("{what} failed ({status})")))
-    }
-}
-
-/// Waits for `child` up to `deadline`; kills it and returns `None` past that.
-fn wait_within(child: &mut Child, deadline: Duration) -> Option<std::process::ExitStatus> {
-    let until = Instant::now() + deadline;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) if Instant::now() < until => thread::sleep(Duration::from_millis(5)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-        }
     }
 }
 
@@ -640,7 +625,10 @@ impl RustServer {
 impl Drop for RustServer {
     fn drop(&mut self) {
         drop(self.stdin.take()); // the server drains and exits
-        if wait_within(&mut self.child, Duration::from_secs(30)).is_none() {
+        if matches!(
+            wait_within(&mut self.child, Duration::from_secs(30)),
+            Ok(None)
+        ) {
             eprintln!("bench: chanlab's server did not stop within 30 s and was killed");
         }
     }

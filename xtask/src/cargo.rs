@@ -1,8 +1,12 @@
-//! Running cargo, and what the commands share: the workspace root and the lessons in it.
+//! Running cargo, and what the commands share: the workspace root, the lessons in it, a stage of
+//! the suite, a child process waited for with a deadline.
 
 use crate::{Error, Result};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, ExitStatus};
+use std::thread;
+use std::time::{Duration, Instant};
 
 /// The lessons in tour order: the one list of them. Each is the crate `crates/<lesson>`
 /// (`chanlab-<lesson>`); `list`, `run`, `test` and the book's check follow this list, and the
@@ -55,6 +59,31 @@ pub fn status(command: &mut Command) -> Result {
                 .and_then(|c| u8::try_from(c).ok())
                 .unwrap_or(1),
         ))
+    }
+}
+
+/// Runs one stage of the suite, naming it when it fails.
+pub fn stage(name: &str, command: &mut Command) -> Result {
+    eprintln!("==> {name}");
+    status(command).map_err(|e| match e {
+        Error::Status(_) => Error::Failed(format!("stage {name} failed")),
+        other => other,
+    })
+}
+
+/// Waits for `child` until `deadline` has passed; past it, kills the child and returns `None`.
+pub fn wait_within(child: &mut Child, deadline: Duration) -> io::Result<Option<ExitStatus>> {
+    let give_up = Instant::now() + deadline;
+    loop {
+        if let Some(exit) = child.try_wait()? {
+            return Ok(Some(exit));
+        }
+        if Instant::now() >= give_up {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        thread::sleep(Duration::from_millis(10));
     }
 }
 

@@ -11,11 +11,11 @@ pub(crate) mod info;
 mod pristine;
 mod watch;
 
-use crate::cargo::{cargo, root, status};
+use crate::cargo::{cargo, root, status, wait_within};
+use crate::json;
 use crate::{Error, Result};
 use info::Lab;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -340,10 +340,10 @@ fn refuse_modified(labs: &[Lab], verb: &str, json: bool) -> Result {
         modified.join(", ")
     );
     if json {
-        let files: Vec<String> = modified.iter().map(|m| json_string(m)).collect();
+        let files: Vec<String> = modified.iter().map(|m| json::string(m)).collect();
         println!(
             "{{\"error\":{},\"modified\":[{}]}}",
-            json_string(&message),
+            json::string(&message),
             files.join(",")
         );
     }
@@ -378,15 +378,15 @@ fn grade(labs: &[Lab], json: bool) -> Result {
             .iter()
             .map(|(lab, outcome, tests)| {
                 let failed: Vec<String> =
-                    tests.failed_names.iter().map(|n| json_string(n)).collect();
+                    tests.failed_names.iter().map(|n| json::string(n)).collect();
                 format!(
                     "{{\"name\":{},\"section\":{},\"lesson\":{},\"difficulty\":{},\"status\":{},\
                      \"passed\":{},\"tests_passed\":{},\"tests_failed\":{},\"failed_tests\":[{}]}}",
-                    json_string(&lab.name),
-                    json_string(&lab.section),
-                    json_string(&lab.lesson),
-                    json_string(&lab.difficulty),
-                    json_string(outcome.json()),
+                    json::string(&lab.name),
+                    json::string(&lab.section),
+                    json::string(&lab.lesson),
+                    json::string(&lab.difficulty),
+                    json::string(outcome.json()),
                     *outcome == Outcome::Passed,
                     tests.passed,
                     tests.failed,
@@ -486,18 +486,7 @@ fn run_tests(binary: &Path, capture: bool) -> Result<(Outcome, Tests)> {
             text
         })
     });
-    let give_up = Instant::now() + WATCHDOG;
-    let exit = loop {
-        if let Some(exit) = child.try_wait().map_err(|e| failed(binary, e))? {
-            break Some(exit);
-        }
-        if Instant::now() >= give_up {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
+    let exit = wait_within(&mut child, WATCHDOG).map_err(|e| failed(binary, e))?;
     let output = reader
         .map(|r| r.join().unwrap_or_default())
         .unwrap_or_default();
@@ -590,24 +579,6 @@ fn json_field(json: &str, key: &str) -> Option<String> {
             c => value.push(c),
         }
     }
-}
-
-/// `text` as a JSON string.
-fn json_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Every listed lab has its three files and its example; no file is unlisted; starters mark
@@ -786,11 +757,6 @@ mod tests {
             Some("C:\\labs\\t \"x\"é")
         );
         assert_eq!(json_field(line, "missing"), None);
-    }
-
-    #[test]
-    fn json_strings_escape_what_they_must() {
-        assert_eq!(json_string("a \"b\"\\\n\u{1}"), r#""a \"b\"\\\n\u0001""#);
     }
 
     #[test]

@@ -6,8 +6,7 @@
 //! advises, in their own target directory, so switching the cfg on and off never invalidates the
 //! normal build. `LOOM_MAX_PREEMPTIONS` set in the environment overrides the defaults below.
 
-use crate::cargo::cargo;
-use crate::test::stage;
+use crate::cargo::{cargo, stage};
 use crate::{Error, Result};
 use std::process::Command;
 

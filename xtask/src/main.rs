@@ -4,6 +4,7 @@
 mod bench;
 mod cargo;
 mod docs;
+mod json;
 mod lab;
 mod list;
 mod loom;

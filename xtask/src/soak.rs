@@ -7,8 +7,7 @@
 //! `cargo xtask test` runs the short form ([`short`]): the same cases, smaller, in a few minutes.
 //! Both run the tests one at a time, since the cases count the process's threads and memory.
 
-use crate::cargo::{cargo, root, status};
-use crate::test::stage;
+use crate::cargo::{cargo, root, stage, status};
 use crate::{Error, Result};
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -2,7 +2,7 @@
 //! warnings denied, and every test of the workspace including doctests. With a lesson: only that
 //! crate's tests.
 
-use crate::cargo::{LESSONS, cargo, lesson, status};
+use crate::cargo::{LESSONS, cargo, lesson, stage};
 use crate::{Error, Result};
 
 /// Runs the suite, stopping at the first failing stage.
@@ -70,13 +70,4 @@ pub fn run(args: &[String]) -> Result {
         }
         _ => Err(Error::Usage("test takes at most one lesson".into())),
     }
-}
-
-/// Runs one stage of the suite, naming it when it fails.
-pub fn stage(name: &str, command: &mut std::process::Command) -> Result {
-    eprintln!("==> {name}");
-    status(command).map_err(|e| match e {
-        Error::Status(_) => Error::Failed(format!("stage {name} failed")),
-        other => other,
-    })
 }

@@ -1,6 +1,7 @@
 //! The bench report: medians, the text table and its JSON twin (written by hand: xtask keeps
 //! its dependencies to none).
 
+use crate::json;
 use std::fmt::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -223,27 +224,30 @@ impl Report {
     /// The same report as a JSON object, every run's figures included.
     pub fn json(&self) -> String {
         let go = match &self.go {
-            GoStatus::Found(version) => string(version),
+            GoStatus::Found(version) => json::string(version),
             _ => "null".into(),
         };
         let mut out = String::from("{\n");
         let fields = [
-            ("command", string(&self.command)),
-            ("date", string(&self.date)),
+            ("command", json::string(&self.command)),
+            ("date", json::string(&self.date)),
             (
                 "commit",
-                self.commit.as_deref().map_or("null".into(), string),
+                self.commit.as_deref().map_or("null".into(), json::string),
             ),
             ("runs", self.runs.to_string()),
             ("quick", self.quick.to_string()),
             ("go", go),
             ("cores", self.cores.to_string()),
-            ("load", self.load.as_deref().map_or("null".into(), string)),
+            (
+                "load",
+                self.load.as_deref().map_or("null".into(), json::string),
+            ),
             ("others_busy", number(self.others_busy)),
             ("seconds", number(Some(self.seconds))),
         ];
         for (name, value) in fields {
-            let _ = writeln!(out, "  {}: {value},", string(name));
+            let _ = writeln!(out, "  {}: {value},", json::string(name));
         }
         out.push_str("  \"rows\": [");
         for (i, row) in self.rows.iter().enumerate() {
@@ -253,9 +257,9 @@ impl Report {
                  \"rust_ns_per_op\": {}, \"go_ns_per_op\": {}, \"rust_over_go\": {}, \
                  \"rust_runs\": {}, \"go_runs\": {}}}",
                 if i == 0 { "" } else { "," },
-                string(row.case),
-                string(&row.implementation),
-                string(row.op),
+                json::string(row.case),
+                json::string(&row.implementation),
+                json::string(row.op),
                 row.ops.map_or("null".into(), |n| n.to_string()),
                 number(row.rust_median()),
                 number(row.go_median()),
@@ -275,32 +279,13 @@ impl Report {
                 out,
                 "{}{{\"case\": {}, \"why\": {}}}",
                 if i == 0 { "" } else { ", " },
-                string(case),
-                string(why)
+                json::string(case),
+                json::string(why)
             );
         }
         out.push_str("]\n}\n");
         out
     }
-}
-
-/// `s` as a JSON string.
-fn string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// A JSON number with three decimals, or `null` for none (JSON has no NaN or infinity).
@@ -375,8 +360,7 @@ mod tests {
     }
 
     #[test]
-    fn json_strings_are_escaped() {
-        assert_eq!(string("a \"b\" \\ c\n\u{1}"), r#""a \"b\" \\ c\n\u0001""#);
+    fn json_numbers_and_arrays() {
         assert_eq!(number(Some(f64::NAN)), "null");
         assert_eq!(array(&[1.0, 2.5]), "[1.000, 2.500]");
     }
