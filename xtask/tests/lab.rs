@@ -171,3 +171,94 @@ fn check_refuses_edited_tests_and_runs_cut_short() {
     assert!(out.status.success(), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("✓ fix_race passes"));
 }
+
+/// The instructors' recipe in labs/README.md, run as written on two made-up submissions: one
+/// half done, one that edited a test so that it would pass. Its builds share the labs copy's.
+#[test]
+fn the_readme_grades_a_class_into_a_csv() {
+    let course = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let readme = std::fs::read_to_string(course.join("labs/README.md")).expect("labs/README.md");
+    let recipe = readme
+        .split_once("### Grading a class")
+        .and_then(|(_, after)| after.split_once("```sh\n"))
+        .and_then(|(_, script)| script.split_once("```\n"))
+        .map(|(script, _)| script)
+        .expect("labs/README.md has the script under \"### Grading a class\"");
+    let copy = LabsCopy::new();
+    let grading = copy.dir.parent().expect("the copy's directory").to_owned();
+    let submissions = grading.join("submissions");
+    let _ = std::fs::remove_dir_all(&submissions);
+    let course_file = |path: &str| {
+        std::fs::read_to_string(course.join("labs").join(path)).expect("a course file")
+    };
+    let submit = |student: &str, path: &str, text: &str| {
+        let file = submissions.join(student).join("labs").join(path);
+        std::fs::create_dir_all(file.parent().expect("a directory")).expect("mkdir");
+        std::fs::write(file, text).expect("write a submission");
+    };
+    // Ada solved two labs of four and left merge as it was.
+    submit(
+        "ada",
+        "exercises/collect.rs",
+        &course_file("solutions/collect.rs"),
+    );
+    submit(
+        "ada",
+        "exercises/ping_pong.rs",
+        &course_file("solutions/ping_pong.rs"),
+    );
+    submit(
+        "ada",
+        "exercises/merge.rs",
+        &course_file("exercises/merge.rs"),
+    );
+    // Bob solved merge, and ignored fix_race's tests instead of fixing it.
+    submit(
+        "bob",
+        "exercises/merge.rs",
+        &course_file("solutions/merge.rs"),
+    );
+    let ignored = course_file("tests/fix_race.rs").replace("#[test]", "#[test]\n#[ignore]");
+    submit("bob", "tests/fix_race.rs", &ignored);
+    let exercises = |dir: &std::path::Path| {
+        let mut files: Vec<(String, String)> = std::fs::read_dir(dir.join("labs/exercises"))
+            .expect("the course's exercises")
+            .flatten()
+            .map(|e| {
+                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                (e.file_name().to_string_lossy().into_owned(), text)
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = exercises(course);
+
+    let script = grading.join("grade-class.sh");
+    std::fs::write(&script, recipe).expect("write the script");
+    let csv = grading.join("scores.csv");
+    let _ = std::fs::remove_file(&csv);
+    let mut command = std::process::Command::new("sh");
+    command
+        .arg(&script)
+        .arg(course)
+        .arg(&submissions)
+        .arg(&csv)
+        .args(["collect", "ping_pong", "merge", "fix_race"])
+        .env("GRADING_DIR", &grading)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CHANLAB_LABS_DIR");
+    let out = support::output_within(command);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&csv).expect("the CSV"),
+        "student,score,total,collect,ping_pong,merge,fix_race\n\
+         ada,2,4,passed,passed,failed,failed\n\
+         bob,1,4,failed,failed,passed,failed\n"
+    );
+    assert_eq!(
+        exercises(course),
+        before,
+        "grading leaves the course's labs/exercises/ alone"
+    );
+}

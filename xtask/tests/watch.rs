@@ -6,16 +6,9 @@ use support::LabsCopy;
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
-
-/// The tests share one copy of the labs: they take turns.
-static COPY: Mutex<()> = Mutex::new(());
-
-fn one_at_a_time() -> MutexGuard<'static, ()> {
-    COPY.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// The first check may build the labs' dependencies into the copy; later ones take seconds.
 const FIRST_CHECK: Duration = Duration::from_secs(600);
@@ -43,7 +36,7 @@ impl Pane {
         }
         let socket = format!("chanlab-watch-{}", std::process::id());
         for old in ["before", "after"] {
-            let _ = std::fs::remove_file(copy.0.join(old));
+            let _ = std::fs::remove_file(copy.dir.join(old));
         }
         let watch = copy.command(&["watch"]);
         let script = format!(
@@ -57,7 +50,7 @@ impl Pane {
         let mut tmux = Command::new("tmux");
         tmux.args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
             .args(["-x", "100", "-y", "50", "-c"])
-            .arg(&copy.0)
+            .arg(&copy.dir)
             .args(["sh", "-c", &script]);
         // The pane's environment is the new server's: the copy's, as `command` set it up.
         for (key, value) in watch.get_envs() {
@@ -70,7 +63,7 @@ impl Pane {
         assert!(status.success(), "tmux new-session failed");
         Some(Pane {
             socket,
-            copy: copy.0.clone(),
+            copy: copy.dir.clone(),
         })
     }
 
@@ -153,7 +146,6 @@ fn checks_running(copy: &std::path::Path) -> Vec<String> {
 
 #[test]
 fn a_student_fixes_a_lab_gets_a_hint_and_moves_on_from_the_keyboard() {
-    let _turn = one_at_a_time();
     let copy = LabsCopy::new();
     let Some(pane) = Pane::start(&copy) else {
         return;
@@ -170,8 +162,10 @@ fn a_student_fixes_a_lab_gets_a_hint_and_moves_on_from_the_keyboard() {
         "0/21 done",
         "h shows a hint · n next pending lab · l list · r check again · q quit",
     ] {
-        let expected =
-            expected.replace("labs/exercises", &format!("{}/exercises", copy.0.display()));
+        let expected = expected.replace(
+            "labs/exercises",
+            &format!("{}/exercises", copy.dir.display()),
+        );
         assert!(
             before.contains(&expected),
             "{expected:?} missing:\n{before}"
@@ -235,7 +229,6 @@ fn a_student_fixes_a_lab_gets_a_hint_and_moves_on_from_the_keyboard() {
 /// it was. The lab's code never returns, so its tests would otherwise go on to their deadlines.
 #[test]
 fn ctrl_c_stops_the_check_and_restores_the_terminal() {
-    let _turn = one_at_a_time();
     let copy = LabsCopy::new();
     let starter = copy.read("exercises/collect.rs");
     let stuck = starter.replacen(
@@ -250,15 +243,15 @@ fn ctrl_c_stops_the_check_and_restores_the_terminal() {
     copy.write("exercises/collect.rs", &stuck);
     // Whatever an earlier, failed run left running on the copy ends at its own deadlines.
     let start = Instant::now();
-    while !checks_running(&copy.0).is_empty() {
-        assert!(start.elapsed() < CHECK, "{:?}", checks_running(&copy.0));
+    while !checks_running(&copy.dir).is_empty() {
+        assert!(start.elapsed() < CHECK, "{:?}", checks_running(&copy.dir));
         thread::sleep(Duration::from_millis(100));
     }
     let Some(pane) = Pane::start(&copy) else {
         return;
     };
     let start = Instant::now();
-    while !checks_running(&copy.0)
+    while !checks_running(&copy.dir)
         .iter()
         .any(|c| c.contains("/deps/collect-"))
     {
@@ -277,11 +270,11 @@ fn ctrl_c_stops_the_check_and_restores_the_terminal() {
     assert_eq!(before, after, "Ctrl-C leaves the terminal as it found it");
     // The tests' first deadline is 5 s away: what is still running then was left behind.
     let start = Instant::now();
-    while !checks_running(&copy.0).is_empty() {
+    while !checks_running(&copy.dir).is_empty() {
         assert!(
             start.elapsed() < Duration::from_secs(2),
             "the check outlived the loop: {:?}",
-            checks_running(&copy.0)
+            checks_running(&copy.dir)
         );
         thread::sleep(Duration::from_millis(20));
     }
@@ -291,7 +284,6 @@ fn ctrl_c_stops_the_check_and_restores_the_terminal() {
 /// that saves are not watched, and checks on Enter.
 #[test]
 fn without_a_terminal_keys_come_a_line_at_a_time() {
-    let _turn = one_at_a_time();
     let copy = LabsCopy::new();
     let mut child = copy
         .command(&["watch", "--manual"])

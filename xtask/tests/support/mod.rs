@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::mpsc;
+use std::sync::{Mutex, MutexGuard, mpsc};
 use std::thread;
 use std::time::Duration;
 
@@ -29,31 +29,37 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A copy of the course's `labs/` in `target/tmp/lab-copy`, for tests that edit lab files, with
-/// no lab done yet. It keeps its own build output between runs (a copy must not share the
+/// A copy of the course's `labs/` in `target/tmp/lab-copy/labs`, for tests that edit lab files,
+/// with no lab done yet. It keeps its own build output between runs (a copy must not share the
 /// course's: cargo would take one for the other), so only the first run builds the labs'
-/// dependencies. Test binaries run one after another, so they can share it; tests within one
-/// binary must take turns.
+/// dependencies. Test binaries run one after another; within one, a copy is the holder's until
+/// dropped.
 #[allow(dead_code)] // not every test file needs it
-pub struct LabsCopy(pub PathBuf);
+pub struct LabsCopy {
+    pub dir: PathBuf,
+    _turn: MutexGuard<'static, ()>,
+}
+
+static TURN: Mutex<()> = Mutex::new(());
 
 #[allow(dead_code)]
 impl LabsCopy {
     pub fn new() -> LabsCopy {
+        let turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
         let from = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../labs"));
-        let to = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab-copy");
-        copy_tree(from, &to);
-        let _ = std::fs::remove_file(to.join("target/lab-status"));
-        LabsCopy(to)
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab-copy/labs");
+        copy_tree(from, &dir);
+        let _ = std::fs::remove_file(dir.join("target/lab-status"));
+        LabsCopy { dir, _turn: turn }
     }
 
     /// Writes `text` to `path` (relative to the copy).
     pub fn write(&self, path: &str, text: &str) {
-        std::fs::write(self.0.join(path), text).expect("write into the copy");
+        std::fs::write(self.dir.join(path), text).expect("write into the copy");
     }
 
     pub fn read(&self, path: &str) -> String {
-        std::fs::read_to_string(self.0.join(path)).expect("read from the copy")
+        std::fs::read_to_string(self.dir.join(path)).expect("read from the copy")
     }
 
     /// `cargo xtask lab <args>` on the copy, to run as the caller likes.
@@ -62,7 +68,7 @@ impl LabsCopy {
         command
             .arg("lab")
             .args(args)
-            .env("CHANLAB_LABS_DIR", &self.0)
+            .env("CHANLAB_LABS_DIR", &self.dir)
             .env_remove("CARGO_TARGET_DIR");
         command
     }
