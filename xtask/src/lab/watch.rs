@@ -51,9 +51,6 @@ pub fn run(labs: &[Lab], args: &[&str]) -> Result {
     if labs.is_empty() {
         return Err(Error::Failed("labs/info.toml lists no lab".into()));
     }
-    let (events, inbox) = mpsc::channel();
-    let keys = events.clone();
-    let keyboard = terminal::start(move |key| keys.send(Event::Key(key)).is_ok());
     // Ctrl-C reaches this process alone (a check runs in a group of its own): stop the check and
     // leave the terminal as it was found.
     let _ = ctrlc::set_handler(|| {
@@ -64,6 +61,9 @@ pub fn run(labs: &[Lab], args: &[&str]) -> Result {
         println!();
         std::process::exit(130);
     });
+    let (events, inbox) = mpsc::channel();
+    let keys = events.clone();
+    let keyboard = terminal::start(move |key| keys.send(Event::Key(key)).is_ok());
     let saves = if manual {
         Err("saves are not watched (--manual)".to_owned())
     } else {
