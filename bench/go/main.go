@@ -5,7 +5,8 @@
 //
 //	go build -o /tmp/chanlab-bench-go . && /tmp/chanlab-bench-go run spsc-cap100 --ops 100000
 //
-// `run` does a warm-up of ops/10 operations, then times ops and prints `go<TAB><ns per op>`.
+// `run` does a warm-up of ops/10 operations, then times ops, rounds times over, and prints
+// `go<TAB><ns per op>` for each round.
 package main
 
 import (
@@ -17,16 +18,22 @@ import (
 
 const usage = `usage: chanlab-bench-go <command>
 
-  list                                    the workloads, one a line
-  run <workload> --ops N [--target URL]   a warm-up of N/10 operations, then N timed; prints
-                                          "go<TAB><ns per op>"`
+  list                       the workloads, one a line
+  run <workload> --ops N [--rounds R] [--target URL]
+                             a warm-up of N/10 operations, then R rounds (default 1) of N
+                             timed; prints "go<TAB><ns per op>" for each round`
 
 // maxOps is the most operations any workload takes, as in Rust: the sums stay within uint64.
 const maxOps = 1_000_000_000
 
-// setup is how a workload runs: how many operations, and the server for those that need one.
+// maxRounds is the most rounds a run takes, as in Rust.
+const maxRounds = 1_000
+
+// setup is how a workload runs: how many operations, how many times, and the server for those
+// that need one.
 type setup struct {
 	ops    uint64
+	rounds uint64
 	target string
 }
 
@@ -70,11 +77,13 @@ func run(args []string) error {
 		if _, err := w.run(warmUp); err != nil {
 			return fmt.Errorf("%s, warming up: %w", name, err)
 		}
-		nsPerOp, err := w.run(s)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+		for round := uint64(0); round < s.rounds; round++ {
+			nsPerOp, err := w.run(s)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			fmt.Printf("go\t%.3f\n", nsPerOp)
 		}
-		fmt.Printf("go\t%.3f\n", nsPerOp)
 		return nil
 	case "-h", "--help":
 		fmt.Println(usage)
@@ -83,9 +92,9 @@ func run(args []string) error {
 	return fmt.Errorf("%w: unknown command %q\n\n%s", errUsage, args[0], usage)
 }
 
-// parseRun reads `<workload> --ops N [--target URL]`.
+// parseRun reads `<workload> --ops N [--rounds R] [--target URL]`.
 func parseRun(args []string) (string, setup, error) {
-	var s setup
+	s := setup{rounds: 1}
 	if len(args) == 0 {
 		return "", s, fmt.Errorf("%w: run needs a workload", errUsage)
 	}
@@ -102,6 +111,12 @@ func parseRun(args []string) (string, setup, error) {
 				return "", s, fmt.Errorf("%w: --ops takes a whole number, not %q", errUsage, value)
 			}
 			s.ops = n
+		case "--rounds":
+			n, err := strconv.ParseUint(value, 10, 64)
+			if err != nil {
+				return "", s, fmt.Errorf("%w: --rounds takes a whole number, not %q", errUsage, value)
+			}
+			s.rounds = n
 		case "--target":
 			s.target = value
 		default:
@@ -111,6 +126,9 @@ func parseRun(args []string) (string, setup, error) {
 	}
 	if s.ops < 1 || s.ops > maxOps {
 		return "", s, fmt.Errorf("%w: --ops must be from 1 to %d", errUsage, maxOps)
+	}
+	if s.rounds < 1 || s.rounds > maxRounds {
+		return "", s, fmt.Errorf("%w: --rounds must be from 1 to %d", errUsage, maxRounds)
 	}
 	return name, s, nil
 }

@@ -2,8 +2,9 @@
 //!
 //! Each case is one workload written twice, in `bench/rust` (crate `chanlab-bench`, built in
 //! release) and in `bench/go` (built with `go build` when `go` is on the PATH). For every run the
-//! Rust process and then the Go process time the same number of operations, after a warm-up;
-//! the table shows the median of the runs, in nanoseconds per operation, and the ratio
+//! Rust process and then the Go process time the same number of operations, after a warm-up,
+//! a few rounds each (the Rust implementations of a case in turn); the table shows the median
+//! of every round of every run, in nanoseconds per operation, its spread, and the ratio
 //! Rust/Go. The Rust side also times raw crossbeam, std and hand-written versions beside
 //! chanlab's building blocks, so any overhead of ours shows. The server cases load chanlab's
 //! server and `bench/go/server` with `wrk`; fetchall fetches from chanlab's server in both
@@ -22,22 +23,27 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 const USAGE: &str = "\
-usage: cargo xtask bench [<case>...] [--quick] [--json[=FILE]] [--runs N] [--ops N] [--no-go]
+usage: cargo xtask bench [<case>...] [--quick] [--json[=FILE]] [--runs N] [--rounds N] [--ops N]
+                         [--no-go] [--debug]
 
   <case>...     the cases to run (default: all); `cargo xtask bench --list` names them
-  --quick       fewer operations, 3 runs, short wrk loads: about a minute on 2 cores
+  --quick       fewer operations, 3 runs, short wrk loads: about two minutes on 2 cores
   --json        print the table as JSON on stdout instead of as text
   --json=FILE   print the text table and also write the JSON to FILE
-  --runs N      runs per case and language (default 5, or 3 with --quick); the median is shown
-  --ops N       operations per run for every workload case instead of each case's own
+  --runs N      runs (processes) per case and language (default 5, or 3 with --quick)
+  --rounds N    rounds per run for every workload case instead of each case's own
+  --ops N       operations per round for every workload case instead of each case's own
   --no-go       Rust only, even when go is installed
-  --list        the cases and what one operation is in each";
+  --debug       build chanlab-bench without optimisations: quick to build, and its figures
+                mean nothing (for testing the bench itself)
+  --list        the cases, what one operation is in each, and its rounds per run";
 
 /// How a case is run.
 #[derive(Clone, Copy, Debug)]
 enum Kind {
-    /// A workload both bench binaries have: operations per run, in a full and a quick run.
-    Workload { ops: u64, quick: u64 },
+    /// A workload both bench binaries have: operations per round, in a full and a quick run,
+    /// and rounds per run.
+    Workload { ops: u64, quick: u64, rounds: usize },
     /// `wrk` against chanlab's server and Go's, on this path, with this many connections.
     Http {
         path: &'static str,
@@ -54,11 +60,17 @@ struct Case {
     kind: Kind,
 }
 
-const fn workload(name: &'static str, op: &'static str, ops: u64, quick: u64) -> Case {
+const fn workload(
+    name: &'static str,
+    op: &'static str,
+    ops: u64,
+    quick: u64,
+    rounds: usize,
+) -> Case {
     Case {
         name,
         op,
-        kind: Kind::Workload { ops, quick },
+        kind: Kind::Workload { ops, quick, rounds },
     }
 }
 
@@ -67,80 +79,93 @@ const CASES: &[Case] = &[
     workload(
         "spsc-unbuffered",
         "one value sent and received: 1 producer, 1 consumer, capacity 0",
-        100_000,
         20_000,
+        5_000,
+        3,
     ),
     workload(
         "spsc-cap1",
         "one value sent and received: 1 producer, 1 consumer, capacity 1",
-        100_000,
         20_000,
+        5_000,
+        3,
     ),
     workload(
         "spsc-cap100",
         "one value sent and received: 1 producer, 1 consumer, capacity 100",
         1_000_000,
         200_000,
+        3,
     ),
     workload(
         "mpmc-cap0",
         "one value sent and received: 4 producers, 4 consumers, capacity 0",
-        100_000,
-        20_000,
+        50_000,
+        10_000,
+        3,
     ),
     workload(
         "mpmc-cap100",
         "one value sent and received: 4 producers, 4 consumers, capacity 100",
         1_000_000,
         200_000,
+        3,
     ),
     workload(
         "ping-pong",
         "one round trip between two threads over two unbuffered channels",
-        50_000,
         10_000,
+        2_000,
+        3,
     ),
     workload(
         "select",
         "one value taken by select from two channels of capacity 100, a producer each",
         1_000_000,
         200_000,
+        3,
     ),
     workload(
         "spawn",
         "one thread (goroutine) started and finished, 10,000 a run; WorkerPool: one tiny job",
         10_000,
         10_000,
+        1,
     ),
     workload(
         "pipeline",
         "one number through generate -> keep even -> square, unbuffered channels",
-        50_000,
-        10_000,
+        20_000,
+        5_000,
+        5,
     ),
     workload(
         "worker-pool",
         "one job (~0.5 us of arithmetic) through 4 workers, result received",
-        50_000,
-        10_000,
+        20_000,
+        5_000,
+        5,
     ),
     workload(
         "mutex",
         "one lock, increment, unlock: 4 threads on one counter",
         2_000_000,
         400_000,
+        3,
     ),
     workload(
         "waitgroup",
         "one add(1)/done() pair: 4 threads on one group while main waits",
         2_000_000,
         400_000,
+        3,
     ),
     workload(
         "context-cancel",
         "one cancel seen by 1,000 blocked waiters (from cancel to the last wake-up)",
         50,
         10,
+        1,
     ),
     Case {
         name: "server-root",
@@ -163,6 +188,7 @@ const CASES: &[Case] = &[
         "one URL of 100 fetched, 32 in flight, from chanlab's server",
         100,
         100,
+        3,
     ),
 ];
 
@@ -176,8 +202,10 @@ struct Options {
     quick: bool,
     json: Json,
     runs: usize,
+    rounds: Option<usize>,
     ops: Option<u64>,
     go: bool,
+    debug: bool,
 }
 
 /// Where the JSON goes, if anywhere.
@@ -196,14 +224,19 @@ pub fn run(args: &[String]) -> Result {
     }
     if args.iter().any(|a| a == "--list") {
         for case in CASES {
-            println!("{:<17} {}", case.name, case.op);
+            let rounds = match case.kind {
+                Kind::Workload { rounds, .. } => rounds,
+                Kind::Http { .. } => 1,
+            };
+            let rounds = format!("{rounds} round{}", if rounds == 1 { "" } else { "s" });
+            println!("{:<17} {rounds:<9} {}", case.name, case.op);
         }
         return Ok(());
     }
     let options = parse(args)?;
     let started = Instant::now();
     let load = load_average();
-    let rust = build_rust()?;
+    let rust = build_rust(options.debug)?;
     let go = if options.go {
         find_go()
     } else {
@@ -249,6 +282,7 @@ pub fn run(args: &[String]) -> Result {
         commit: commit(),
         runs: options.runs,
         quick: options.quick,
+        debug: options.debug,
         go,
         cores: thread::available_parallelism().map_or(0, |n| n.get()),
         load,
@@ -276,8 +310,10 @@ fn parse(args: &[String]) -> Result<Options> {
         quick: false,
         json: Json::No,
         runs: 0,
+        rounds: None,
         ops: None,
         go: true,
+        debug: false,
     };
     let mut runs = None;
     let mut args = args.iter();
@@ -286,6 +322,10 @@ fn parse(args: &[String]) -> Result<Options> {
             "--quick" => options.quick = true,
             "--json" => options.json = Json::Stdout,
             "--no-go" => options.go = false,
+            "--debug" => options.debug = true,
+            "--rounds" => {
+                options.rounds = Some(number(args.next(), "--rounds", 1, 1_000)? as usize)
+            }
             "--runs" => runs = Some(number(args.next(), "--runs", 1, 100)?),
             "--ops" => options.ops = Some(number(args.next(), "--ops", 1, 1_000_000_000)?),
             flag if flag.starts_with("--json=") => {
@@ -356,12 +396,13 @@ struct GoBinaries {
 impl Bench<'_> {
     fn case(&mut self, case: &Case) -> Result<Outcome> {
         match case.kind {
-            Kind::Workload { ops, quick } => {
+            Kind::Workload { ops, quick, rounds } => {
                 let ops = self
                     .options
                     .ops
                     .unwrap_or(if self.options.quick { quick } else { ops });
-                self.workload(case, ops).map(Outcome::Rows)
+                let rounds = self.options.rounds.unwrap_or(rounds);
+                self.workload(case, ops, rounds).map(Outcome::Rows)
             }
             Kind::Http { path, connections } if self.wrk => {
                 self.http(case, path, connections).map(Outcome::Rows)
@@ -372,13 +413,16 @@ impl Bench<'_> {
         }
     }
 
-    /// Runs both binaries `runs` times, alternately, and gathers their samples by label.
-    fn workload(&mut self, case: &Case, ops: u64) -> Result<Vec<Row>> {
+    /// Runs both binaries `runs` times, alternately, `rounds` rounds each, and gathers their
+    /// figures by label.
+    fn workload(&mut self, case: &Case, ops: u64, rounds: usize) -> Result<Vec<Row>> {
         let mut args = vec![
             "run".to_owned(),
             case.name.to_owned(),
             "--ops".to_owned(),
             ops.to_string(),
+            "--rounds".to_owned(),
+            rounds.to_string(),
         ];
         if case.name == "fetchall" {
             args.extend(["--target".to_owned(), self.rust_server()?.url.clone()]);
@@ -390,7 +434,7 @@ impl Bench<'_> {
                 let at = match rows.iter().position(|r| r.implementation == label) {
                     Some(at) => at,
                     None => {
-                        rows.push(Row::new(case.name, case.op, Some(ops), label));
+                        rows.push(Row::new(case.name, case.op, Some((ops, rounds)), label));
                         rows.len() - 1
                     }
                 };
@@ -531,18 +575,17 @@ fn has_wrk() -> bool {
         .is_ok()
 }
 
-/// Builds `chanlab-bench` in release and returns its path.
-fn build_rust() -> Result<PathBuf> {
-    eprintln!("bench: building chanlab-bench (release)");
-    crate::cargo::status(&mut cargo([
-        "build",
-        "--release",
-        "--quiet",
-        "--package",
-        "chanlab-bench",
-    ]))?;
+/// Builds `chanlab-bench`, in release unless `debug`, and returns its path.
+fn build_rust(debug: bool) -> Result<PathBuf> {
+    let (profile, flag) = if debug {
+        ("debug", None)
+    } else {
+        ("release", Some("--release"))
+    };
+    eprintln!("bench: building chanlab-bench ({profile})");
+    crate::cargo::status(cargo(["build", "--quiet", "--package", "chanlab-bench"]).args(flag))?;
     Ok(target_dir()
-        .join("release")
+        .join(profile)
         .join(format!("chanlab-bench{}", std::env::consts::EXE_SUFFIX)))
 }
 
@@ -784,12 +827,20 @@ mod tests {
             "2",
             "--ops",
             "10",
+            "--rounds",
+            "4",
+            "--debug",
             "--json=out.json",
         ]))
         .unwrap();
         let names: Vec<&str> = options.cases.iter().map(|c| c.name).collect();
         assert_eq!(names, ["mutex", "spsc-cap1"]);
-        assert_eq!((options.runs, options.ops), (2, Some(10)));
+        assert_eq!(
+            (options.runs, options.ops, options.rounds),
+            (2, Some(10), Some(4))
+        );
+        assert!(options.debug);
+        assert!(!parse(&[]).unwrap().debug);
         assert_eq!(options.json, Json::File("out.json".into()));
     }
 
@@ -799,6 +850,7 @@ mod tests {
             &["nope"][..],
             &["--runs", "0"],
             &["--runs"],
+            &["--rounds", "0"],
             &["--ops", "x"],
             &["--json="],
             &["--fast"],

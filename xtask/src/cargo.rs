@@ -41,7 +41,30 @@ where
 {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command.current_dir(root()).args(args);
+    // Cargo tells a program it runs which package it is (CARGO_PKG_NAME, CARGO_MANIFEST_DIR...),
+    // and some build scripts (ring's) rebuild their crate when those change: a cargo started
+    // with them, from `cargo xtask` or from a test of xtask, would rebuild half the workspace
+    // that a cargo started from a shell has just built. Started without them, both agree.
+    for (key, _) in std::env::vars_os() {
+        if key.to_str().is_some_and(is_package_variable) {
+            command.env_remove(key);
+        }
+    }
     command
+}
+
+/// Whether `key` is one of the variables cargo sets for the package it runs.
+fn is_package_variable(key: &str) -> bool {
+    ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_BIN_"]
+        .iter()
+        .any(|prefix| key.starts_with(prefix))
+        || [
+            "CARGO_CRATE_NAME",
+            "CARGO_PRIMARY_PACKAGE",
+            "CARGO_TARGET_TMPDIR",
+            "OUT_DIR",
+        ]
+        .contains(&key)
 }
 
 /// Runs `command`, echoing it first; a failure passes its exit status on.
@@ -89,8 +112,29 @@ pub fn wait_within(child: &mut Child, deadline: Duration) -> io::Result<Option<E
 
 #[cfg(test)]
 mod tests {
-    use super::{LESSONS, root};
+    use super::{LESSONS, is_package_variable, root};
     use std::fs;
+
+    #[test]
+    fn a_nested_cargo_leaves_out_what_cargo_says_about_the_package_it_runs() {
+        for key in [
+            "CARGO_PKG_NAME",
+            "CARGO_MANIFEST_DIR",
+            "CARGO_BIN_EXE_xtask",
+            "OUT_DIR",
+        ] {
+            assert!(is_package_variable(key), "{key}");
+        }
+        for key in [
+            "CARGO",
+            "CARGO_HOME",
+            "CARGO_TARGET_DIR",
+            "RUSTFLAGS",
+            "PATH",
+        ] {
+            assert!(!is_package_variable(key), "{key}");
+        }
+    }
 
     /// The crates in `crates/` that are lessons: every one but the shared `common`.
     fn lesson_crates() -> Vec<String> {

@@ -1,5 +1,7 @@
 //! Tests of `cargo xtask bench` run as a user would, on one tiny case: the table's shape, the
-//! JSON's shape, and the error for an unknown case. No timing is asserted.
+//! JSON's shape, and the error for an unknown case. No timing is asserted, so the Rust side is
+//! built with `--debug`, which the test build has already compiled: a release build from cold
+//! would take minutes.
 mod support;
 use support::{text, xtask};
 
@@ -24,11 +26,16 @@ fn one_tiny_case_prints_a_table_and_writes_its_json() {
         "--runs",
         "2",
         "--no-go",
+        "--debug",
         &json_arg,
     ]);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}\n{stdout}", text(&out.stderr));
-    assert!(stdout.contains("median of 2 runs per language"), "{stdout}");
+    assert!(
+        stdout.contains("every round of 2 runs per language"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("DEBUG BUILD"), "{stdout}");
     let header = stdout
         .lines()
         .find(|l| l.starts_with("case"))
@@ -43,7 +50,9 @@ fn one_tiny_case_prints_a_table_and_writes_its_json() {
             "case",
             "rust implementation",
             "rust ns/op",
+            "±",
             "go ns/op",
+            "±",
             "rust/go"
         ]
     );
@@ -61,7 +70,11 @@ fn one_tiny_case_prints_a_table_and_writes_its_json() {
         ours[2].replace(',', "").parse::<f64>().unwrap() > 0.0,
         "{ours:?}"
     );
-    assert_eq!(&ours[3..], ["-", "-"], "no Go figures with --no-go");
+    assert!(
+        ours[3].starts_with('±'),
+        "a spread of 2 runs × 3 rounds: {ours:?}"
+    );
+    assert_eq!(&ours[4..], ["-", "-", "-"], "no Go figures with --no-go");
     assert_eq!(&row("std mpsc")[..2], ["std", "mpsc"]);
     assert!(stdout.contains("no Go column: --no-go"), "{stdout}");
     assert!(stdout.contains("one value sent and received"), "{stdout}");
@@ -80,34 +93,44 @@ fn one_tiny_case_prints_a_table_and_writes_its_json() {
     assert!(json.contains("\"implementation\": \"std mpsc\""), "{json}");
     assert!(json.contains("\"ops\": 300"), "{json}");
     assert!(json.contains("\"go\": null"), "{json}");
-    assert!(json.contains("\"go_runs\": []"), "{json}");
+    assert!(json.contains("\"rounds\": 3"), "{json}");
+    assert!(json.contains("\"go_rounds\": []"), "{json}");
 }
 
 #[test]
 fn json_on_stdout_has_every_run_and_go_when_installed() {
-    let out = xtask(&["bench", "mutex", "--ops", "400", "--runs", "1", "--json"]);
+    let out = xtask(&[
+        "bench", "mutex", "--ops", "400", "--runs", "2", "--rounds", "2", "--json", "--debug",
+    ]);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}\n{stdout}", text(&out.stderr));
     assert!(
         stdout.starts_with("{\n  \"command\": \"cargo xtask bench mutex"),
         "{stdout}"
     );
+    assert!(stdout.contains("\"debug\": true"), "{stdout}");
     let rows: Vec<&str> = stdout
         .lines()
         .filter(|l| l.contains("\"case\": \"mutex\""))
         .collect();
     assert_eq!(rows.len(), 2, "{stdout}");
+    // 2 runs of 2 rounds: 4 figures per language.
+    let figures = |row: &str, field: &str| {
+        let list = row
+            .split(&format!("\"{field}\": ["))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no {field} in {row}"));
+        let list = list.split(']').next().unwrap();
+        list.split(',').filter(|f| !f.trim().is_empty()).count()
+    };
     for row in rows {
-        let runs = row.split("\"rust_runs\": [").nth(1).expect("rust_runs");
-        assert_eq!(
-            runs.split(']').next().unwrap().split(',').count(),
-            1,
-            "{row}"
-        );
+        assert_eq!(figures(row, "rust_rounds"), 4, "{row}");
         if go_installed() {
+            assert_eq!(figures(row, "go_rounds"), 4, "{row}");
             assert!(!row.contains("\"go_ns_per_op\": null"), "{row}");
             assert!(!row.contains("\"rust_over_go\": null"), "{row}");
         } else {
+            assert_eq!(figures(row, "go_rounds"), 0, "{row}");
             assert!(row.contains("\"go_ns_per_op\": null"), "{row}");
         }
     }

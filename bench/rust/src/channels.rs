@@ -4,10 +4,69 @@
 //! `sync_channel` runs the same workload beside them where it can (it has one receiver and no
 //! `select`).
 
-use crate::{Error, Sample, check, sum_below, timed};
+use crate::{Error, Implementation, checked, sum_below, timed};
 use crossbeam_channel::{self as cb, never, select};
 use std::sync::mpsc;
 use std::thread;
+
+/// The rows of this group.
+pub const IMPLEMENTATIONS: &[Implementation] = &[
+    Implementation {
+        case: "spsc-unbuffered",
+        label: "crossbeam",
+        run: |s| spsc::<Crossbeam>(0, s.ops),
+    },
+    Implementation {
+        case: "spsc-unbuffered",
+        label: "std mpsc",
+        run: |s| spsc::<StdMpsc>(0, s.ops),
+    },
+    Implementation {
+        case: "spsc-cap1",
+        label: "crossbeam",
+        run: |s| spsc::<Crossbeam>(1, s.ops),
+    },
+    Implementation {
+        case: "spsc-cap1",
+        label: "std mpsc",
+        run: |s| spsc::<StdMpsc>(1, s.ops),
+    },
+    Implementation {
+        case: "spsc-cap100",
+        label: "crossbeam",
+        run: |s| spsc::<Crossbeam>(100, s.ops),
+    },
+    Implementation {
+        case: "spsc-cap100",
+        label: "std mpsc",
+        run: |s| spsc::<StdMpsc>(100, s.ops),
+    },
+    Implementation {
+        case: "mpmc-cap0",
+        label: "crossbeam",
+        run: |s| mpmc(0, s.ops),
+    },
+    Implementation {
+        case: "mpmc-cap100",
+        label: "crossbeam",
+        run: |s| mpmc(100, s.ops),
+    },
+    Implementation {
+        case: "ping-pong",
+        label: "chanlab ping_pong (crossbeam)",
+        run: |s| lesson_ping_pong(s.ops),
+    },
+    Implementation {
+        case: "ping-pong",
+        label: "std mpsc",
+        run: |s| ping_pong::<StdMpsc>(s.ops),
+    },
+    Implementation {
+        case: "select",
+        label: "crossbeam select!",
+        run: |s| select(s.ops),
+    },
+];
 
 /// A bounded channel of `u64`, so one workload runs over crossbeam and over std alike.
 pub trait Channel {
@@ -59,19 +118,7 @@ impl Channel for StdMpsc {
 
 /// One producer sends `0..ops` over a channel of `capacity`; the consumer sums them.
 /// One operation: one value sent and received.
-pub fn spsc(case: &'static str, capacity: usize, ops: u64) -> Result<Vec<Sample>, Error> {
-    Ok(vec![
-        spsc_over::<Crossbeam>(case, "crossbeam", capacity, ops)?,
-        spsc_over::<StdMpsc>(case, "std mpsc", capacity, ops)?,
-    ])
-}
-
-fn spsc_over<C: Channel>(
-    case: &'static str,
-    label: &'static str,
-    capacity: usize,
-    ops: u64,
-) -> Result<Sample, Error> {
+pub fn spsc<C: Channel>(capacity: usize, ops: u64) -> Result<f64, Error> {
     let (tx, rx) = C::bounded(capacity);
     let (ns_per_op, sum) = timed(ops, || {
         thread::scope(|s| {
@@ -89,14 +136,13 @@ fn spsc_over<C: Channel>(
             sum
         })
     });
-    check(case, label, sum, sum_below(ops))?;
-    Ok(Sample { label, ns_per_op })
+    checked(ns_per_op, sum, sum_below(ops))
 }
 
 /// Four producers share out `0..ops` over one channel of `capacity`; four consumers sum what
 /// they get. One operation: one value sent and received. crossbeam only: std's receiver is
 /// single.
-pub fn mpmc(case: &'static str, capacity: usize, ops: u64) -> Result<Vec<Sample>, Error> {
+pub fn mpmc(capacity: usize, ops: u64) -> Result<f64, Error> {
     const SIDES: u64 = 4;
     let (tx, rx) = cb::bounded::<u64>(capacity);
     let (ns_per_op, sum) = timed(ops, || {
@@ -125,33 +171,24 @@ pub fn mpmc(case: &'static str, capacity: usize, ops: u64) -> Result<Vec<Sample>
                 .sum::<u64>()
         })
     });
-    check(case, "crossbeam", sum, sum_below(ops))?;
-    Ok(vec![Sample {
-        label: "crossbeam",
-        ns_per_op,
-    }])
+    checked(ns_per_op, sum, sum_below(ops))
 }
 
-/// A value bounced between two threads over two unbuffered channels. One operation: one round
-/// trip (two hand-offs). The crossbeam row is the channels lesson's own `ping_pong`.
-pub fn ping_pong(ops: u64) -> Result<Vec<Sample>, Error> {
+/// The channels lesson's own `ping_pong`, over crossbeam. One operation: one round trip (two
+/// hand-offs).
+fn lesson_ping_pong(ops: u64) -> Result<f64, Error> {
     let rounds = u32::try_from(ops).map_err(|_| Error::Ops {
-        case: "ping-pong",
         min: 1,
         max: u64::from(u32::MAX),
         ops,
     })?;
     let (ns_per_op, _) = timed(ops, || chanlab_channels::unbuffered::ping_pong(rounds));
-    Ok(vec![
-        Sample {
-            label: "chanlab ping_pong (crossbeam)",
-            ns_per_op,
-        },
-        ping_pong_over::<StdMpsc>("std mpsc", ops)?,
-    ])
+    Ok(ns_per_op)
 }
 
-fn ping_pong_over<C: Channel>(label: &'static str, ops: u64) -> Result<Sample, Error> {
+/// A value bounced between two threads over two unbuffered channels. One operation: one round
+/// trip (two hand-offs).
+pub fn ping_pong<C: Channel>(ops: u64) -> Result<f64, Error> {
     let (ping_tx, ping_rx) = C::bounded(0);
     let (pong_tx, pong_rx) = C::bounded(0);
     let (ns_per_op, ball) = timed(ops, || {
@@ -177,14 +214,13 @@ fn ping_pong_over<C: Channel>(label: &'static str, ops: u64) -> Result<Sample, E
             ball
         })
     });
-    check("ping-pong", label, ball, ops)?;
-    Ok(Sample { label, ns_per_op })
+    checked(ns_per_op, ball, ops)
 }
 
 /// Two producers, each on its own channel of capacity 100, one sending `0..ops/2` and the other
 /// the rest; the consumer takes from whichever is ready with `select!`, and switches a closed
 /// channel off with `never()` (Go sets it to nil). One operation: one value received.
-pub fn select(ops: u64) -> Result<Vec<Sample>, Error> {
+pub fn select(ops: u64) -> Result<f64, Error> {
     let half = ops / 2;
     let (a_tx, a) = cb::bounded::<u64>(100);
     let (b_tx, b) = cb::bounded::<u64>(100);
@@ -209,9 +245,5 @@ pub fn select(ops: u64) -> Result<Vec<Sample>, Error> {
             sum
         })
     });
-    check("select", "crossbeam select!", sum, sum_below(ops))?;
-    Ok(vec![Sample {
-        label: "crossbeam select!",
-        ns_per_op,
-    }])
+    checked(ns_per_op, sum, sum_below(ops))
 }

@@ -1,10 +1,17 @@
 //! The HTTP side: chanlab's fetchall against a local server, and chanlab's server for `wrk`.
 
-use crate::{Error, Sample, Setup, check, check_ops, timed};
+use crate::{Error, Implementation, Setup, check_ops, checked, timed};
 use chanlab_fetchall::concurrent::{Options, fetch_all};
 use chanlab_server::Server;
 use std::io::{Read, Write};
 use std::time::Duration;
+
+/// The rows of this group.
+pub const IMPLEMENTATIONS: &[Implementation] = &[Implementation {
+    case: "fetchall",
+    label: "chanlab fetch_all",
+    run: fetchall,
+}];
 
 /// Fetches in flight at once, in Rust and in Go: fetchall's default.
 pub const CONCURRENCY: usize = 32;
@@ -18,9 +25,9 @@ pub fn urls(target: &str, n: u64) -> Vec<String> {
 /// `ops` URLs of `setup.target` fetched by chanlab's `fetch_all`, [`CONCURRENCY`] at a time,
 /// with a new connection pool per run as the fetchall binary has. One operation: one URL
 /// fetched, its body read to the end.
-pub fn fetchall(setup: &Setup) -> Result<Vec<Sample>, Error> {
-    check_ops("fetchall", setup.ops, 1, 10_000)?;
-    let target = setup.target.as_deref().ok_or(Error::NoTarget("fetchall"))?;
+pub fn fetchall(setup: &Setup) -> Result<f64, Error> {
+    check_ops(setup.ops, 1, 10_000)?;
+    let target = setup.target.as_deref().ok_or(Error::NoTarget)?;
     let urls = urls(target, setup.ops);
     let options = Options {
         timeout: Duration::from_secs(10),
@@ -34,11 +41,7 @@ pub fn fetchall(setup: &Setup) -> Result<Vec<Sample>, Error> {
         }
         Ok(fetched)
     });
-    check("fetchall", "chanlab fetch_all", fetched?, setup.ops)?;
-    Ok(vec![Sample {
-        label: "chanlab fetch_all",
-        ns_per_op,
-    }])
+    checked(ns_per_op, fetched?, setup.ops)
 }
 
 /// Serves chanlab's server (its lesson routes, default limits) on a free loopback port, writes

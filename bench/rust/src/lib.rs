@@ -1,21 +1,23 @@
 //! The Rust half of `cargo xtask bench`: each workload timed with chanlab's building blocks and,
-//! where they exist, with raw crossbeam and std beside them, so any overhead of ours shows.
+//! where they exist, with raw crossbeam, std and other crates beside them, so any overhead of
+//! ours shows.
 //!
 //! Go's twins of these workloads are in `bench/go/`; `cargo xtask bench` runs both and prints
-//! one table. A workload is one function from a number of operations to a [`Sample`] per
-//! implementation; every workload checks its own result, so a broken one fails instead of
-//! reporting a fast wrong answer.
+//! one table. A case is one workload; each of its rows is an [`Implementation`], a function
+//! from a number of operations to nanoseconds per operation. Every implementation checks its own
+//! result, so a broken one fails instead of reporting a fast wrong answer.
 //!
 //! ```
-//! let workload = chanlab_bench::find("spsc-cap100").unwrap();
-//! let samples = (workload.run)(&chanlab_bench::Setup::ops(1_000))?;
-//! assert_eq!(samples[0].label, "crossbeam");
-//! assert!(samples.iter().all(|s| s.ns_per_op > 0.0));
+//! let rows = chanlab_bench::implementations("spsc-cap100");
+//! assert_eq!(rows[0].label, "crossbeam");
+//! let ns_per_op = (rows[0].run)(&chanlab_bench::Setup::ops(1_000))?;
+//! assert!(ns_per_op > 0.0);
 //! # Ok::<(), chanlab_bench::Error>(())
 //! ```
 
 pub mod channels;
 pub mod http;
+pub mod rendezvous;
 pub mod sync;
 pub mod threads;
 
@@ -25,12 +27,8 @@ use std::time::{Duration, Instant};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A workload computed something else than it should: a bug, not a slow run.
-    #[error("{case} ({label}): got {got}, expected {expected}")]
+    #[error("got {got}, expected {expected}")]
     WrongResult {
-        /// The workload.
-        case: &'static str,
-        /// The implementation that went wrong.
-        label: &'static str,
         /// What it computed.
         got: u64,
         /// What it should have.
@@ -43,8 +41,8 @@ pub enum Error {
     #[error("worker pool: {0}")]
     Pool(#[from] chanlab_patterns::worker_pool::PoolError),
     /// A workload that talks to a server was not told where it is.
-    #[error("{0} needs --target <url>")]
-    NoTarget(&'static str),
+    #[error("this workload needs --target <url>")]
+    NoTarget,
     /// chanlab's server could not start or stop.
     #[error("server: {0}")]
     Server(#[from] chanlab_server::Error),
@@ -55,10 +53,8 @@ pub enum Error {
     #[error("fetch failed: {0}")]
     Fetch(String),
     /// The number of operations is out of the workload's range.
-    #[error("{case} needs {min} to {max} operations, not {ops}")]
+    #[error("this workload needs {min} to {max} operations, not {ops}")]
     Ops {
-        /// The workload.
-        case: &'static str,
         /// The fewest it takes.
         min: u64,
         /// The most it takes.
@@ -68,19 +64,10 @@ pub enum Error {
     },
 }
 
-/// The time one implementation took per operation.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Sample {
-    /// The implementation: `crossbeam`, `std mpsc`, `chanlab WorkerPool`...
-    pub label: &'static str,
-    /// Nanoseconds per operation.
-    pub ns_per_op: f64,
-}
-
 /// How a workload runs.
 #[derive(Clone, Debug, Default)]
 pub struct Setup {
-    /// How many operations to time (each workload says what one is).
+    /// How many operations to time (each case says what one is).
     pub ops: u64,
     /// The server to talk to, for workloads that need one: `http://127.0.0.1:PORT`.
     pub target: Option<String>,
@@ -93,83 +80,51 @@ impl Setup {
     }
 }
 
-/// A named workload.
+/// One row of the table: one implementation of one case.
 #[derive(Clone, Copy, Debug)]
-pub struct Workload {
-    /// Its name on the command line, the same in Rust and Go.
-    pub name: &'static str,
-    /// Runs it once and returns one sample per implementation, ours first.
-    pub run: fn(&Setup) -> Result<Vec<Sample>, Error>,
+pub struct Implementation {
+    /// The case it runs: the workload's name, the same in Rust and Go.
+    pub case: &'static str,
+    /// What it is in the table: `crossbeam`, `std mpsc`, `chanlab WorkerPool`...
+    pub label: &'static str,
+    /// Runs the workload once and returns nanoseconds per operation.
+    pub run: fn(&Setup) -> Result<f64, Error>,
+}
+
+/// Every implementation, a group (a module) at a time; a case's rows come in this order. A new
+/// group of rows is a module with its own `IMPLEMENTATIONS`, added here.
+pub const GROUPS: &[&[Implementation]] = &[
+    channels::IMPLEMENTATIONS,
+    rendezvous::IMPLEMENTATIONS,
+    threads::IMPLEMENTATIONS,
+    sync::IMPLEMENTATIONS,
+    http::IMPLEMENTATIONS,
+];
+
+/// The cases, in the order they first appear in [`GROUPS`]. (The server cases are run by `cargo
+/// xtask bench` with `wrk` against [`http::serve`]; they have no implementation here.)
+pub fn cases() -> Vec<&'static str> {
+    let mut cases: Vec<&'static str> = Vec::new();
+    for implementation in GROUPS.iter().copied().flatten() {
+        if !cases.contains(&implementation.case) {
+            cases.push(implementation.case);
+        }
+    }
+    cases
+}
+
+/// The implementations of `case`, in table order; empty for an unknown case.
+pub fn implementations(case: &str) -> Vec<&'static Implementation> {
+    GROUPS
+        .iter()
+        .copied()
+        .flatten()
+        .filter(|i| i.case == case)
+        .collect()
 }
 
 /// The most operations any workload takes: the sums the workloads check stay within `u64`.
 pub const MAX_OPS: u64 = 1_000_000_000;
-
-/// Every workload, in table order. (The server cases are run by `cargo xtask bench` with `wrk`
-/// against [`http::serve`]; they have no workload function.)
-pub const WORKLOADS: &[Workload] = &[
-    Workload {
-        name: "spsc-unbuffered",
-        run: |s| channels::spsc("spsc-unbuffered", 0, s.ops),
-    },
-    Workload {
-        name: "spsc-cap1",
-        run: |s| channels::spsc("spsc-cap1", 1, s.ops),
-    },
-    Workload {
-        name: "spsc-cap100",
-        run: |s| channels::spsc("spsc-cap100", 100, s.ops),
-    },
-    Workload {
-        name: "mpmc-cap0",
-        run: |s| channels::mpmc("mpmc-cap0", 0, s.ops),
-    },
-    Workload {
-        name: "mpmc-cap100",
-        run: |s| channels::mpmc("mpmc-cap100", 100, s.ops),
-    },
-    Workload {
-        name: "ping-pong",
-        run: |s| channels::ping_pong(s.ops),
-    },
-    Workload {
-        name: "select",
-        run: |s| channels::select(s.ops),
-    },
-    Workload {
-        name: "spawn",
-        run: |s| threads::spawn(s.ops),
-    },
-    Workload {
-        name: "pipeline",
-        run: |s| threads::pipeline(s.ops),
-    },
-    Workload {
-        name: "worker-pool",
-        run: |s| threads::worker_pool(s.ops),
-    },
-    Workload {
-        name: "mutex",
-        run: |s| sync::mutex(s.ops),
-    },
-    Workload {
-        name: "waitgroup",
-        run: |s| sync::waitgroup(s.ops),
-    },
-    Workload {
-        name: "context-cancel",
-        run: |s| sync::context_cancel(s.ops),
-    },
-    Workload {
-        name: "fetchall",
-        run: http::fetchall,
-    },
-];
-
-/// The workload called `name`.
-pub fn find(name: &str) -> Option<&'static Workload> {
-    WORKLOADS.iter().find(|w| w.name == name)
-}
 
 /// Runs `f` and returns the nanoseconds it took per operation, with its result.
 pub fn timed<T>(ops: u64, f: impl FnOnce() -> T) -> (f64, T) {
@@ -183,36 +138,21 @@ pub fn per_op(elapsed: Duration, ops: u64) -> f64 {
     elapsed.as_nanos() as f64 / ops.max(1) as f64
 }
 
-/// `Ok` if `got` is `expected`, else [`Error::WrongResult`].
-pub fn check(
-    case: &'static str,
-    label: &'static str,
-    got: u64,
-    expected: u64,
-) -> Result<(), Error> {
+/// `ns_per_op` if `got` is `expected`, else [`Error::WrongResult`].
+pub fn checked(ns_per_op: f64, got: u64, expected: u64) -> Result<f64, Error> {
     if got == expected {
-        Ok(())
+        Ok(ns_per_op)
     } else {
-        Err(Error::WrongResult {
-            case,
-            label,
-            got,
-            expected,
-        })
+        Err(Error::WrongResult { got, expected })
     }
 }
 
 /// `Ok` if `ops` is within `min..=max`, else [`Error::Ops`].
-pub fn check_ops(case: &'static str, ops: u64, min: u64, max: u64) -> Result<(), Error> {
+pub fn check_ops(ops: u64, min: u64, max: u64) -> Result<(), Error> {
     if (min..=max).contains(&ops) {
         Ok(())
     } else {
-        Err(Error::Ops {
-            case,
-            min,
-            max,
-            ops,
-        })
+        Err(Error::Ops { min, max, ops })
     }
 }
 

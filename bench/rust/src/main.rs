@@ -2,17 +2,20 @@
 //! it; by hand: `cargo run --release -p chanlab-bench -- run spsc-cap100 --ops 100000`.
 
 use anyhow::{Context, bail};
-use chanlab_bench::{MAX_OPS, Setup, WORKLOADS, find, http};
+use chanlab_bench::{MAX_OPS, Setup, cases, http, implementations};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: chanlab-bench <command>
 
-  list                                    the workloads, one a line
-  run <workload> --ops N [--target URL]   a warm-up of N/10 operations, then N timed; prints
-                                          `<implementation>\\t<ns per op>` per implementation
-  serve                                   chanlab's server on a free loopback port: prints its
-                                          URL, stops when stdin closes";
+  list                       the cases, one a line
+  run <case> --ops N [--rounds R] [--target URL]
+                             a warm-up of N/10 operations for each implementation, then R
+                             rounds (default 1) of N timed operations, the implementations in
+                             turn, starting with a different one each round; prints
+                             `<implementation>\\t<ns per op>` per implementation and round
+  serve                      chanlab's server on a free loopback port: prints its URL, stops
+                             when stdin closes";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,27 +36,49 @@ struct Usage(String);
 fn run(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("list") => {
-            WORKLOADS.iter().for_each(|w| println!("{}", w.name));
+            cases().iter().for_each(|case| println!("{case}"));
             Ok(())
         }
         Some("run") => {
-            let (name, setup) = parse_run(&args[1..])?;
-            let workload = find(&name).ok_or_else(|| {
-                let names: Vec<&str> = WORKLOADS.iter().map(|w| w.name).collect();
-                Usage(chanlab_common::runner::unknown(
-                    "workload",
-                    &name,
+            let Run {
+                case,
+                setup,
+                rounds,
+            } = parse_run(&args[1..])?;
+            let rows = implementations(&case);
+            if rows.is_empty() {
+                let cases = cases();
+                return Err(Usage(chanlab_common::runner::unknown(
+                    "case",
+                    &case,
                     "chanlab-bench",
-                    &names,
+                    &cases,
                 ))
-            })?;
+                .into());
+            }
             let warm_up = Setup {
                 ops: (setup.ops / 10).max(1),
                 ..setup.clone()
             };
-            (workload.run)(&warm_up).with_context(|| format!("{name}, warming up"))?;
-            for sample in (workload.run)(&setup).with_context(|| name.clone())? {
-                println!("{}\t{:.3}", sample.label, sample.ns_per_op);
+            let context = |label: &str| format!("{case} ({label})");
+            for row in &rows {
+                (row.run)(&warm_up)
+                    .with_context(|| format!("{}, warming up", context(row.label)))?;
+            }
+            // Each round starts with the next implementation, so none is always first (the first
+            // to run tends to find the caches and the CPUs in another state).
+            let mut figures = vec![Vec::new(); rows.len()];
+            for round in 0..rounds {
+                for turn in 0..rows.len() {
+                    let at = (round + turn) % rows.len();
+                    let ns = (rows[at].run)(&setup).with_context(|| context(rows[at].label))?;
+                    figures[at].push(ns);
+                }
+            }
+            for round in 0..rounds {
+                for (row, figures) in rows.iter().zip(&figures) {
+                    println!("{}\t{:.3}", row.label, figures[round]);
+                }
             }
             Ok(())
         }
@@ -66,22 +91,35 @@ fn run(args: &[String]) -> anyhow::Result<()> {
     }
 }
 
-/// `<workload> --ops N [--target URL]`.
-fn parse_run(args: &[String]) -> anyhow::Result<(String, Setup)> {
-    let Some((name, mut rest)) = args.split_first() else {
-        return Err(Usage(format!("run needs a workload\n\n{USAGE}")).into());
+/// What `run` was asked for.
+struct Run {
+    case: String,
+    setup: Setup,
+    rounds: usize,
+}
+
+/// The most rounds a run takes.
+const MAX_ROUNDS: usize = 1_000;
+
+/// `<case> --ops N [--rounds R] [--target URL]`.
+fn parse_run(args: &[String]) -> anyhow::Result<Run> {
+    let Some((case, mut rest)) = args.split_first() else {
+        return Err(Usage(format!("run needs a case\n\n{USAGE}")).into());
     };
     let mut setup = Setup::default();
+    let mut rounds = 1;
     while let Some((flag, tail)) = rest.split_first() {
         let Some((value, tail)) = tail.split_first() else {
             return Err(Usage(format!("{flag} needs a value")).into());
         };
+        let number = || {
+            value
+                .parse::<u64>()
+                .map_err(|_| Usage(format!("{flag} takes a whole number, not {value:?}")))
+        };
         match flag.as_str() {
-            "--ops" => {
-                setup.ops = value
-                    .parse()
-                    .map_err(|_| Usage(format!("--ops takes a whole number, not {value:?}")))?;
-            }
+            "--ops" => setup.ops = number()?,
+            "--rounds" => rounds = number()? as usize,
             "--target" => setup.target = Some(value.clone()),
             _ => return Err(Usage(format!("unknown argument {flag:?}\n\n{USAGE}")).into()),
         }
@@ -90,5 +128,12 @@ fn parse_run(args: &[String]) -> anyhow::Result<(String, Setup)> {
     if !(1..=MAX_OPS).contains(&setup.ops) {
         bail!(Usage(format!("--ops must be from 1 to {MAX_OPS}")));
     }
-    Ok((name.clone(), setup))
+    if !(1..=MAX_ROUNDS).contains(&rounds) {
+        bail!(Usage(format!("--rounds must be from 1 to {MAX_ROUNDS}")));
+    }
+    Ok(Run {
+        case: case.clone(),
+        setup,
+        rounds,
+    })
 }

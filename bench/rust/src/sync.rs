@@ -1,13 +1,47 @@
 //! Workloads for locks, wait groups and cancellation.
 
-use crate::{Error, Sample, check, check_ops, per_op, timed};
+use crate::{Error, Implementation, check_ops, checked, per_op, timed};
 use chanlab_patterns::Context;
 use crossbeam_channel::{Receiver, bounded, unbounded};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// Threads that share the work in [`mutex`] and [`waitgroup`].
+/// The rows of this group.
+pub const IMPLEMENTATIONS: &[Implementation] = &[
+    Implementation {
+        case: "mutex",
+        label: "parking_lot::Mutex",
+        run: |s| parking_lot_mutex(s.ops),
+    },
+    Implementation {
+        case: "mutex",
+        label: "std::sync::Mutex",
+        run: |s| std_mutex(s.ops),
+    },
+    Implementation {
+        case: "waitgroup",
+        label: "chanlab WaitGroup",
+        run: |s| waitgroup(s.ops),
+    },
+    Implementation {
+        case: "waitgroup",
+        label: "crossbeam WaitGroup (clone/drop)",
+        run: |s| crossbeam_waitgroup(s.ops),
+    },
+    Implementation {
+        case: "context-cancel",
+        label: "chanlab Context",
+        run: |s| context_cancel::<Context>(s.ops),
+    },
+    Implementation {
+        case: "context-cancel",
+        label: "crossbeam, drop a Sender",
+        run: |s| context_cancel::<Receiver<()>>(s.ops),
+    },
+];
+
+/// Threads that share the work in the mutex and wait group workloads.
 const THREADS: u64 = 4;
 
 /// The share of `0..ops` that thread `t` of [`THREADS`] does.
@@ -15,11 +49,11 @@ fn share(ops: u64, t: u64) -> u64 {
     ops / THREADS + u64::from(t < ops % THREADS)
 }
 
-/// Four threads add 1 to one counter behind a mutex, `ops` times in all. One operation: one
-/// lock, increment and unlock. parking_lot's is the lock the sync lesson teaches.
-pub fn mutex(ops: u64) -> Result<Vec<Sample>, Error> {
+/// Four threads add 1 to one counter behind parking_lot's mutex, the lock the sync lesson
+/// teaches, `ops` times in all. One operation: one lock, increment and unlock.
+pub fn parking_lot_mutex(ops: u64) -> Result<f64, Error> {
     let counter = parking_lot::Mutex::new(0u64);
-    let (ours, _) = timed(ops, || {
+    let (ns_per_op, _) = timed(ops, || {
         thread::scope(|s| {
             for t in 0..THREADS {
                 let counter = &counter;
@@ -27,9 +61,13 @@ pub fn mutex(ops: u64) -> Result<Vec<Sample>, Error> {
             }
         })
     });
-    check("mutex", "parking_lot::Mutex", counter.into_inner(), ops)?;
+    checked(ns_per_op, counter.into_inner(), ops)
+}
+
+/// The same with std's mutex.
+pub fn std_mutex(ops: u64) -> Result<f64, Error> {
     let counter = std::sync::Mutex::new(0u64);
-    let (std, _) = timed(ops, || {
+    let (ns_per_op, _) = timed(ops, || {
         thread::scope(|s| {
             for t in 0..THREADS {
                 let counter = &counter;
@@ -43,26 +81,15 @@ pub fn mutex(ops: u64) -> Result<Vec<Sample>, Error> {
         })
     });
     let total = counter.into_inner().unwrap_or_else(|e| e.into_inner());
-    check("mutex", "std::sync::Mutex", total, ops)?;
-    Ok(vec![
-        Sample {
-            label: "parking_lot::Mutex",
-            ns_per_op: ours,
-        },
-        Sample {
-            label: "std::sync::Mutex",
-            ns_per_op: std,
-        },
-    ])
+    checked(ns_per_op, total, ops)
 }
 
 /// `add(4)` for four threads that each `add(1)` then `done()` for their share of `ops` and a
 /// last `done()`, while the main thread `wait`s for them. One operation: one `add`/`done` pair.
-/// crossbeam's WaitGroup counts by cloning (add) and dropping (done).
-pub fn waitgroup(ops: u64) -> Result<Vec<Sample>, Error> {
+pub fn waitgroup(ops: u64) -> Result<f64, Error> {
     let wg = chanlab_sync::WaitGroup::new();
     let pairs = AtomicU64::new(0);
-    let (ours, _) = timed(ops, || {
+    let (ns_per_op, _) = timed(ops, || {
         thread::scope(|s| {
             wg.add(THREADS as usize);
             for t in 0..THREADS {
@@ -79,9 +106,13 @@ pub fn waitgroup(ops: u64) -> Result<Vec<Sample>, Error> {
             wg.wait();
         })
     });
-    check("waitgroup", "chanlab WaitGroup", pairs.into_inner(), ops)?;
+    checked(ns_per_op, pairs.into_inner(), ops)
+}
+
+/// The same with crossbeam's `WaitGroup`, which counts by cloning (add) and dropping (done).
+pub fn crossbeam_waitgroup(ops: u64) -> Result<f64, Error> {
     let pairs = AtomicU64::new(0);
-    let (raw, _) = timed(ops, || {
+    let (ns_per_op, _) = timed(ops, || {
         thread::scope(|s| {
             let wg = crossbeam_utils::sync::WaitGroup::new();
             for t in 0..THREADS {
@@ -97,17 +128,7 @@ pub fn waitgroup(ops: u64) -> Result<Vec<Sample>, Error> {
             wg.wait();
         })
     });
-    check("waitgroup", "crossbeam WaitGroup", pairs.into_inner(), ops)?;
-    Ok(vec![
-        Sample {
-            label: "chanlab WaitGroup",
-            ns_per_op: ours,
-        },
-        Sample {
-            label: "crossbeam WaitGroup (clone/drop)",
-            ns_per_op: raw,
-        },
-    ])
+    checked(ns_per_op, pairs.into_inner(), ops)
 }
 
 /// How many threads wait on each context in [`context_cancel`].
@@ -115,7 +136,7 @@ pub const WAITERS: usize = 1_000;
 
 /// What a waiter of [`context_cancel`] waits on: a context's `done()` channel, or a bare
 /// crossbeam channel whose sender is dropped.
-trait Signal: Clone + Send + 'static {
+pub trait Signal: Clone + Send + 'static {
     /// A new signal and the function that fires it.
     fn new() -> (Self, Box<dyn FnOnce()>)
     where
@@ -147,15 +168,12 @@ impl Signal for Receiver<()> {
 /// [`WAITERS`] threads, started once, each block on the same cancellation signal; the main
 /// thread cancels it and waits until every waiter has woken and said so; `ops` rounds, a new
 /// signal each. One operation: one round, timed from the cancel to the last waiter's answer.
-pub fn context_cancel(ops: u64) -> Result<Vec<Sample>, Error> {
-    check_ops("context-cancel", ops, 1, 1_000_000)?;
-    Ok(vec![
-        fan_out::<Context>("chanlab Context", ops)?,
-        fan_out::<Receiver<()>>("crossbeam, drop a Sender", ops)?,
-    ])
+pub fn context_cancel<S: Signal>(ops: u64) -> Result<f64, Error> {
+    check_ops(ops, 1, 1_000_000)?;
+    fan_out::<S>(ops)
 }
 
-fn fan_out<S: Signal>(label: &'static str, rounds: u64) -> Result<Sample, Error> {
+fn fan_out<S: Signal>(rounds: u64) -> Result<f64, Error> {
     let (signals_tx, signals) = unbounded::<S>();
     let (ready_tx, ready) = bounded::<()>(WAITERS);
     let (woken_tx, woken) = bounded::<()>(WAITERS);
@@ -199,9 +217,9 @@ fn fan_out<S: Signal>(label: &'static str, rounds: u64) -> Result<Sample, Error>
     for waiter in waiters {
         let _ = waiter.join();
     }
-    check("context-cancel", label, answered, rounds * WAITERS as u64)?;
-    Ok(Sample {
-        label,
-        ns_per_op: per_op(cancelling, rounds),
-    })
+    checked(
+        per_op(cancelling, rounds),
+        answered,
+        rounds * WAITERS as u64,
+    )
 }

@@ -1,23 +1,62 @@
 //! Workloads that start threads: spawning many, a three-stage pipeline and a worker pool.
 
 use crate::channels::{Channel, Crossbeam, StdMpsc};
-use crate::{Error, Sample, check, check_ops, timed};
+use crate::{Error, Implementation, check_ops, checked, sum_below, timed};
 use chanlab_channels::goroutines::{MAX_THREADS, SMALL_STACK, spawn_many};
 use chanlab_patterns::{WorkerPool, filter, generate, map};
 use crossbeam_channel::{bounded, unbounded};
 use std::thread;
 
-/// `ops` threads started and joined, three ways; Go starts `ops` goroutines. One operation: one
-/// thread (or job) started and finished.
-///
-/// - `std::thread::spawn`: each thread returns at once; all are joined at the end.
-/// - `chanlab spawn_many`: the channels lesson's 64 KiB-stack threads, all alive at once.
-/// - `chanlab WorkerPool`: no new thread per task: 4 workers run `ops` tiny jobs.
-pub fn spawn(ops: u64) -> Result<Vec<Sample>, Error> {
-    check_ops("spawn", ops, 1, MAX_THREADS as u64)?;
-    let n = ops as usize;
-    let (plain, joined) = timed(ops, || -> Result<u64, Error> {
-        let handles = (0..n)
+/// The rows of this group.
+pub const IMPLEMENTATIONS: &[Implementation] = &[
+    Implementation {
+        case: "spawn",
+        label: "std::thread::spawn",
+        run: |s| spawn_and_join(s.ops),
+    },
+    Implementation {
+        case: "spawn",
+        label: "chanlab spawn_many (64 KiB)",
+        run: |s| lesson_spawn_many(s.ops),
+    },
+    Implementation {
+        case: "spawn",
+        label: "chanlab WorkerPool (4), tiny jobs",
+        run: |s| pool_of_tiny_jobs(s.ops),
+    },
+    Implementation {
+        case: "pipeline",
+        label: "chanlab generate/filter/map",
+        run: |s| pipeline(s.ops),
+    },
+    Implementation {
+        case: "pipeline",
+        label: "crossbeam, hand-written",
+        run: |s| pipeline_over::<Crossbeam>(s.ops),
+    },
+    Implementation {
+        case: "pipeline",
+        label: "std mpsc, hand-written",
+        run: |s| pipeline_over::<StdMpsc>(s.ops),
+    },
+    Implementation {
+        case: "worker-pool",
+        label: "chanlab WorkerPool",
+        run: |s| worker_pool(s.ops),
+    },
+    Implementation {
+        case: "worker-pool",
+        label: "crossbeam, hand-written",
+        run: |s| worker_pool_by_hand(s.ops),
+    },
+];
+
+/// `ops` threads started, each returning at once, all joined at the end; Go starts `ops`
+/// goroutines. One operation: one thread started and finished.
+pub fn spawn_and_join(ops: u64) -> Result<f64, Error> {
+    check_ops(ops, 1, MAX_THREADS as u64)?;
+    let (ns_per_op, joined) = timed(ops, || -> Result<u64, Error> {
+        let handles = (0..ops)
             .map(|_| thread::Builder::new().spawn(|| 1u64))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(handles
@@ -25,10 +64,21 @@ pub fn spawn(ops: u64) -> Result<Vec<Sample>, Error> {
             .map(|h| h.join().expect("the thread only returns 1"))
             .sum())
     });
-    check("spawn", "std::thread::spawn", joined?, ops)?;
-    let (many, report) = timed(ops, || spawn_many(n, SMALL_STACK));
-    check("spawn", "chanlab spawn_many", report?.peak as u64, ops)?;
-    let (pooled, sum) = timed(ops, || -> Result<u64, Error> {
+    checked(ns_per_op, joined?, ops)
+}
+
+/// The channels lesson's `spawn_many`: `ops` threads with 64 KiB stacks, all alive at once.
+pub fn lesson_spawn_many(ops: u64) -> Result<f64, Error> {
+    check_ops(ops, 1, MAX_THREADS as u64)?;
+    let (ns_per_op, report) = timed(ops, || spawn_many(ops as usize, SMALL_STACK));
+    checked(ns_per_op, report?.peak as u64, ops)
+}
+
+/// No new thread per task: 4 workers of chanlab's `WorkerPool` run `ops` tiny jobs (as many as
+/// the case's threads).
+pub fn pool_of_tiny_jobs(ops: u64) -> Result<f64, Error> {
+    check_ops(ops, 1, MAX_THREADS as u64)?;
+    let (ns_per_op, sum) = timed(ops, || -> Result<u64, Error> {
         let (pool, results) = WorkerPool::new(4, |job: u64| job)?;
         for job in 0..ops {
             pool.submit(job)?;
@@ -36,50 +86,29 @@ pub fn spawn(ops: u64) -> Result<Vec<Sample>, Error> {
         pool.wait()?;
         Ok(results.iter().sum())
     });
-    check("spawn", "chanlab WorkerPool", sum?, crate::sum_below(ops))?;
-    Ok(vec![
-        Sample {
-            label: "std::thread::spawn",
-            ns_per_op: plain,
-        },
-        Sample {
-            label: "chanlab spawn_many (64 KiB)",
-            ns_per_op: many,
-        },
-        Sample {
-            label: "chanlab WorkerPool (4), tiny jobs",
-            ns_per_op: pooled,
-        },
-    ])
+    checked(ns_per_op, sum?, sum_below(ops))
 }
 
-/// generate `0..ops` → keep the even → square, each stage a thread joined to the next by an
-/// unbuffered channel, summed at the end. One operation: one number generated.
-pub fn pipeline(ops: u64) -> Result<Vec<Sample>, Error> {
-    let expected = (0..ops)
+/// The sum a pipeline of `0..ops` must give.
+fn pipeline_sum(ops: u64) -> u64 {
+    (0..ops)
         .filter(|n| n % 2 == 0)
         .map(square)
-        .fold(0, u64::wrapping_add);
-    let (ours, sum) = timed(ops, || {
+        .fold(0, u64::wrapping_add)
+}
+
+/// generate `0..ops` → keep the even → square with chanlab's stages, each a thread joined to
+/// the next by an unbuffered channel, summed at the end. One operation: one number generated.
+pub fn pipeline(ops: u64) -> Result<f64, Error> {
+    let (ns_per_op, sum) = timed(ops, || {
         let squares = map(filter(generate(0..ops), |n| n % 2 == 0), square);
         squares.iter().fold(0, u64::wrapping_add)
     });
-    check("pipeline", "chanlab generate/filter/map", sum, expected)?;
-    Ok(vec![
-        Sample {
-            label: "chanlab generate/filter/map",
-            ns_per_op: ours,
-        },
-        pipeline_over::<Crossbeam>("crossbeam, hand-written", ops, expected)?,
-        pipeline_over::<StdMpsc>("std mpsc, hand-written", ops, expected)?,
-    ])
+    checked(ns_per_op, sum, pipeline_sum(ops))
 }
 
-fn pipeline_over<C: Channel>(
-    label: &'static str,
-    ops: u64,
-    expected: u64,
-) -> Result<Sample, Error> {
+/// The same pipeline written by hand over `C`'s channels, on scoped threads.
+pub fn pipeline_over<C: Channel>(ops: u64) -> Result<f64, Error> {
     let (ns_per_op, sum) = timed(ops, || {
         let (numbers_tx, numbers) = C::bounded(0);
         let (evens_tx, evens) = C::bounded(0);
@@ -107,8 +136,7 @@ fn pipeline_over<C: Channel>(
             sum
         })
     });
-    check("pipeline", label, sum, expected)?;
-    Ok(Sample { label, ns_per_op })
+    checked(ns_per_op, sum, pipeline_sum(ops))
 }
 
 /// The pipeline's last stage; wrapping, like Go's unsigned arithmetic, so no count overflows.
@@ -132,12 +160,11 @@ pub fn job(n: u64) -> u64 {
     x
 }
 
-/// `ops` jobs of [`job`] through a pool of 4 workers that take them from an unbuffered channel
-/// and send results to an unbounded one; the results are folded together. One operation: one
-/// job submitted, done and its result received.
-pub fn worker_pool(ops: u64) -> Result<Vec<Sample>, Error> {
-    let expected = (0..ops).map(job).fold(0, u64::wrapping_add);
-    let (ours, folded) = timed(ops, || -> Result<u64, Error> {
+/// `ops` jobs of [`job`] through chanlab's `WorkerPool` of 4 workers, which take them from an
+/// unbuffered channel and send results to an unbounded one; the results are folded together.
+/// One operation: one job submitted, done and its result received.
+pub fn worker_pool(ops: u64) -> Result<f64, Error> {
+    let (ns_per_op, folded) = timed(ops, || -> Result<u64, Error> {
         let (pool, results) = WorkerPool::new(4, job)?;
         for n in 0..ops {
             pool.submit(n)?;
@@ -145,8 +172,12 @@ pub fn worker_pool(ops: u64) -> Result<Vec<Sample>, Error> {
         pool.wait()?;
         Ok(results.iter().fold(0, u64::wrapping_add))
     });
-    check("worker-pool", "chanlab WorkerPool", folded?, expected)?;
-    let (raw, folded) = timed(ops, || {
+    checked(ns_per_op, folded?, jobs_folded(ops))
+}
+
+/// The same pool written by hand with crossbeam's channels, on scoped threads.
+pub fn worker_pool_by_hand(ops: u64) -> Result<f64, Error> {
+    let (ns_per_op, folded) = timed(ops, || {
         let (jobs_tx, jobs) = bounded::<u64>(0);
         let (results_tx, results) = unbounded();
         thread::scope(|s| {
@@ -168,15 +199,10 @@ pub fn worker_pool(ops: u64) -> Result<Vec<Sample>, Error> {
             results.iter().fold(0, u64::wrapping_add)
         })
     });
-    check("worker-pool", "crossbeam, hand-written", folded, expected)?;
-    Ok(vec![
-        Sample {
-            label: "chanlab WorkerPool",
-            ns_per_op: ours,
-        },
-        Sample {
-            label: "crossbeam, hand-written",
-            ns_per_op: raw,
-        },
-    ])
+    checked(ns_per_op, folded, jobs_folded(ops))
+}
+
+/// What folding the results of jobs `0..ops` must give.
+fn jobs_folded(ops: u64) -> u64 {
+    (0..ops).map(job).fold(0, u64::wrapping_add)
 }

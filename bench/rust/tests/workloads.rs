@@ -1,7 +1,7 @@
-//! Every workload runs to the end with a few operations, checks its own result, reports a time
-//! per implementation, and leaves no thread behind. (Speed is for `cargo xtask bench`; nothing
-//! here asserts a timing.)
-use chanlab_bench::{Error, Setup, WORKLOADS, find, http};
+//! Every implementation of every case runs to the end with a few operations, checks its own
+//! result, reports a time, and leaves no thread behind. (Speed is for `cargo xtask bench`;
+//! nothing here asserts a timing.)
+use chanlab_bench::{Error, Setup, cases, http, implementations};
 use chanlab_common::testing::{no_threads_left, within};
 use chanlab_server::Server;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -13,12 +13,15 @@ const DEADLINE: Duration = Duration::from_secs(120);
 
 /// The implementations each workload reports, ours first.
 const LABELS: &[(&str, &[&str])] = &[
-    ("spsc-unbuffered", &["crossbeam", "std mpsc"]),
+    ("spsc-unbuffered", &["crossbeam", "std mpsc", "kanal"]),
     ("spsc-cap1", &["crossbeam", "std mpsc"]),
     ("spsc-cap100", &["crossbeam", "std mpsc"]),
     ("mpmc-cap0", &["crossbeam"]),
     ("mpmc-cap100", &["crossbeam"]),
-    ("ping-pong", &["chanlab ping_pong (crossbeam)", "std mpsc"]),
+    (
+        "ping-pong",
+        &["chanlab ping_pong (crossbeam)", "std mpsc", "kanal"],
+    ),
     ("select", &["crossbeam select!"]),
     (
         "spawn",
@@ -52,24 +55,28 @@ const LABELS: &[(&str, &[&str])] = &[
     ("fetchall", &["chanlab fetch_all"]),
 ];
 
-fn labels_of(name: &str, setup: Setup) -> Vec<&'static str> {
-    let workload = find(name).unwrap_or_else(|| panic!("no workload {name}"));
-    let samples = no_threads_left(DEADLINE, move || (workload.run)(&setup))
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
-    for sample in &samples {
-        assert!(
-            sample.ns_per_op.is_finite() && sample.ns_per_op > 0.0,
-            "{name}: {sample:?}"
-        );
-    }
-    samples.iter().map(|s| s.label).collect()
+/// Runs every implementation of `case` once, and returns their labels.
+fn labels_of(case: &'static str, setup: Setup) -> Vec<&'static str> {
+    let rows = implementations(case);
+    assert!(!rows.is_empty(), "no case {case}");
+    no_threads_left(DEADLINE, move || {
+        for row in &rows {
+            let ns = (row.run)(&setup).unwrap_or_else(|e| panic!("{case} ({}): {e}", row.label));
+            assert!(ns.is_finite() && ns > 0.0, "{case} ({}): {ns}", row.label);
+        }
+        rows.iter().map(|r| r.label).collect()
+    })
 }
 
 #[test]
-fn every_workload_is_listed_with_its_implementations() {
-    let names: Vec<&str> = WORKLOADS.iter().map(|w| w.name).collect();
-    let listed: Vec<&str> = LABELS.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, listed);
+fn every_case_is_listed_with_its_implementations() {
+    let listed: Vec<&str> = LABELS.iter().map(|(case, _)| *case).collect();
+    assert_eq!(cases(), listed);
+    for (case, labels) in LABELS {
+        let rows: Vec<&str> = implementations(case).iter().map(|r| r.label).collect();
+        assert_eq!(&rows, labels, "{case}");
+    }
+    assert!(implementations("nope").is_empty());
 }
 
 #[test]
@@ -77,13 +84,13 @@ fn the_in_memory_workloads_run_and_check_themselves() {
     // Odd counts, so that shares of four and halves are uneven; a few runs each, since a race
     // in a workload could hide in one.
     for ops in [1, 7, 203] {
-        for (name, labels) in LABELS.iter().filter(|(name, _)| *name != "fetchall") {
-            let ops = if *name == "context-cancel" {
+        for (case, labels) in LABELS.iter().filter(|(case, _)| *case != "fetchall") {
+            let ops = if *case == "context-cancel" {
                 ops.min(7)
             } else {
                 ops
             };
-            assert_eq!(&labels_of(name, Setup::ops(ops)), labels, "{name}");
+            assert_eq!(&labels_of(case, Setup::ops(ops)), labels, "{case}");
         }
     }
 }
@@ -104,34 +111,36 @@ fn fetchall_fetches_every_url_of_a_local_server() {
 
 #[test]
 fn fetchall_needs_a_reachable_target() {
-    let workload = find("fetchall").unwrap();
-    let missing = (workload.run)(&Setup::ops(3)).unwrap_err();
-    assert!(matches!(missing, Error::NoTarget("fetchall")), "{missing}");
+    let fetchall = implementations("fetchall")[0].run;
+    let missing = fetchall(&Setup::ops(3)).unwrap_err();
+    assert!(matches!(missing, Error::NoTarget), "{missing}");
     let refused = within(DEADLINE, move || {
-        (workload.run)(&Setup {
+        fetchall(&Setup {
             ops: 3,
             target: Some("http://127.0.0.1:1".into()), // nothing listens on port 1
         })
     })
     .unwrap_err();
     assert!(matches!(refused, Error::Fetch(_)), "{refused}");
-    let too_many = (workload.run)(&Setup::ops(1_000_000)).unwrap_err();
+    let too_many = fetchall(&Setup::ops(1_000_000)).unwrap_err();
     assert!(matches!(too_many, Error::Ops { .. }), "{too_many}");
 }
 
 #[test]
 fn out_of_range_counts_are_errors_not_panics() {
-    for (name, ops) in [("spawn", 0), ("spawn", 1_000_000), ("context-cancel", 0)] {
-        let err = (find(name).unwrap().run)(&Setup::ops(ops)).unwrap_err();
-        assert!(matches!(err, Error::Ops { .. }), "{name} {ops}: {err}");
+    for (case, ops) in [("spawn", 0), ("spawn", 1_000_000), ("context-cancel", 0)] {
+        for row in implementations(case) {
+            let err = (row.run)(&Setup::ops(ops)).unwrap_err();
+            assert!(matches!(err, Error::Ops { .. }), "{case} {ops}: {err}");
+        }
     }
 }
 
 #[test]
 fn a_wrong_result_is_an_error() {
-    assert!(chanlab_bench::check("c", "l", 1, 1).is_ok());
-    let err = chanlab_bench::check("c", "l", 1, 2).unwrap_err();
-    assert_eq!(err.to_string(), "c (l): got 1, expected 2");
+    assert_eq!(chanlab_bench::checked(2.5, 1, 1).unwrap(), 2.5);
+    let err = chanlab_bench::checked(2.5, 1, 2).unwrap_err();
+    assert_eq!(err.to_string(), "got 1, expected 2");
 }
 
 #[test]

@@ -22,13 +22,16 @@ pub struct Row {
     pub case: &'static str,
     /// What one operation is.
     pub op: &'static str,
-    /// Operations per run, for workload cases.
+    /// Operations per round, for workload cases.
     pub ops: Option<u64>,
+    /// Rounds per run, for workload cases.
+    pub rounds: Option<usize>,
     /// The Rust implementation: `crossbeam`, `chanlab WorkerPool`...
     pub implementation: String,
-    /// Nanoseconds per operation, one figure per run.
+    /// Nanoseconds per operation, one figure per round of every run.
     pub rust: Vec<f64>,
-    /// Go's nanoseconds per operation for the case, one per run; empty without Go.
+    /// Go's nanoseconds per operation for the case, one per round of every run; empty without
+    /// Go.
     pub go: Vec<f64>,
 }
 
@@ -37,13 +40,14 @@ impl Row {
     pub fn new(
         case: &'static str,
         op: &'static str,
-        ops: Option<u64>,
+        ops_and_rounds: Option<(u64, usize)>,
         implementation: String,
     ) -> Row {
         Row {
             case,
             op,
-            ops,
+            ops: ops_and_rounds.map(|(ops, _)| ops),
+            rounds: ops_and_rounds.map(|(_, rounds)| rounds),
             implementation,
             rust: Vec::new(),
             go: Vec::new(),
@@ -64,6 +68,30 @@ impl Row {
     }
 }
 
+/// How widely `values` spread around their median: half their interquartile range, as a
+/// fraction of the median. A change of the median much larger than this stands out from the
+/// noise. `None` for fewer than 3 values.
+pub fn spread(values: &[f64]) -> Option<f64> {
+    if values.len() < 3 {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    // Quartiles by linear interpolation between the closest ranks.
+    let quantile = |q: f64| {
+        let at = q * (sorted.len() - 1) as f64;
+        let (low, high) = (at.floor() as usize, at.ceil() as usize);
+        sorted[low] + (sorted[high] - sorted[low]) * (at - low as f64)
+    };
+    let median = quantile(0.5);
+    (median > 0.0).then(|| (quantile(0.75) - quantile(0.25)) / 2.0 / median)
+}
+
+/// A spread for the table: `±3%`, or `-` when there are too few figures.
+fn plus_minus(spread: Option<f64>) -> String {
+    spread.map_or(DASH.into(), |s| format!("±{:.0}%", s * 100.0))
+}
+
 /// Everything one `cargo xtask bench` measured, and where.
 #[derive(Debug)]
 pub struct Report {
@@ -74,6 +102,8 @@ pub struct Report {
     pub commit: Option<String>,
     pub runs: usize,
     pub quick: bool,
+    /// chanlab-bench was built without optimisations (`--debug`): the figures mean nothing.
+    pub debug: bool,
     pub go: GoStatus,
     pub cores: usize,
     /// `/proc/loadavg`'s three figures at the start: the bench's own threads raise it later.
@@ -137,10 +167,17 @@ impl Report {
             self.commit.as_deref().unwrap_or("unknown"),
             self.cores
         );
+        if self.debug {
+            let _ = writeln!(
+                out,
+                "DEBUG BUILD (--debug): chanlab-bench is unoptimised, its figures mean nothing"
+            );
+        }
         let _ = writeln!(
             out,
-            "median of {} run{} per language, nanoseconds per operation (lower is better); \
-             rust/go above 1 means Go is faster",
+            "nanoseconds per operation (lower is better): the median of every round of {} \
+             run{} per language;\n± is half the interquartile range of those figures; rust/go \
+             above 1 means Go is faster",
             self.runs,
             if self.runs == 1 { "" } else { "s" }
         );
@@ -156,21 +193,25 @@ impl Report {
             "case",
             "rust implementation",
             "rust ns/op",
+            "±",
             "go ns/op",
+            "±",
             "rust/go",
         ];
-        let mut lines: Vec<[String; 5]> = vec![header.map(str::to_owned)];
+        let mut lines: Vec<[String; 7]> = vec![header.map(str::to_owned)];
         for (i, row) in self.rows.iter().enumerate() {
             let first = i == 0 || self.rows[i - 1].case != row.case;
             lines.push([
                 if first { row.case } else { "" }.to_owned(),
                 row.implementation.clone(),
                 row.rust_median().map_or(DASH.into(), ns),
+                plus_minus(spread(&row.rust)),
                 row.go_median().map_or(DASH.into(), ns),
+                plus_minus(spread(&row.go)),
                 row.ratio().map_or(DASH.into(), |r| format!("{r:.2}")),
             ]);
         }
-        let widths: Vec<usize> = (0..5)
+        let widths: Vec<usize> = (0..7)
             .map(|c| {
                 lines
                     .iter()
@@ -180,20 +221,20 @@ impl Report {
             })
             .collect();
         for line in &lines {
-            let _ = writeln!(
-                out,
-                "{:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {:>w4$}",
-                line[0],
-                line[1],
-                line[2],
-                line[3],
-                line[4],
-                w0 = widths[0],
-                w1 = widths[1],
-                w2 = widths[2],
-                w3 = widths[3],
-                w4 = widths[4],
-            );
+            // The first two columns to the left, the figures to the right.
+            let cells: Vec<String> = line
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(c, (cell, &w))| {
+                    if c < 2 {
+                        format!("{cell:<w$}")
+                    } else {
+                        format!("{cell:>w$}")
+                    }
+                })
+                .collect();
+            let _ = writeln!(out, "{}", cells.join("  ").trim_end());
         }
         let _ = writeln!(out, "\none operation is:");
         let mut cases: Vec<(&str, &str)> = self.rows.iter().map(|r| (r.case, r.op)).collect();
@@ -237,6 +278,7 @@ impl Report {
             ),
             ("runs", self.runs.to_string()),
             ("quick", self.quick.to_string()),
+            ("debug", self.debug.to_string()),
             ("go", go),
             ("cores", self.cores.to_string()),
             (
@@ -254,15 +296,19 @@ impl Report {
             let _ = write!(
                 out,
                 "{}\n    {{\"case\": {}, \"implementation\": {}, \"op\": {}, \"ops\": {}, \
-                 \"rust_ns_per_op\": {}, \"go_ns_per_op\": {}, \"rust_over_go\": {}, \
-                 \"rust_runs\": {}, \"go_runs\": {}}}",
+                 \"rounds\": {}, \"rust_ns_per_op\": {}, \"rust_spread\": {}, \
+                 \"go_ns_per_op\": {}, \"go_spread\": {}, \"rust_over_go\": {}, \
+                 \"rust_rounds\": {}, \"go_rounds\": {}}}",
                 if i == 0 { "" } else { "," },
                 json::string(row.case),
                 json::string(&row.implementation),
                 json::string(row.op),
                 row.ops.map_or("null".into(), |n| n.to_string()),
+                row.rounds.map_or("null".into(), |n| n.to_string()),
                 number(row.rust_median()),
+                number(spread(&row.rust)),
                 number(row.go_median()),
+                number(spread(&row.go)),
                 number(row.ratio()),
                 array(&row.rust),
                 array(&row.go),
@@ -369,7 +415,7 @@ mod tests {
         let row = |case, op, implementation: &str, rust: &[f64], go: &[f64]| Row {
             rust: rust.to_vec(),
             go: go.to_vec(),
-            ..Row::new(case, op, Some(100), implementation.into())
+            ..Row::new(case, op, Some((100, 3)), implementation.into())
         };
         let go_runs = [50.0, 40.0, 60.0];
         let channel = row(
@@ -387,6 +433,7 @@ mod tests {
             commit: Some("abc1234".into()),
             runs: 3,
             quick: true,
+            debug: false,
             go,
             cores: 2,
             load: Some("0.10 0.20 0.30".into()),
@@ -410,19 +457,55 @@ mod tests {
         };
         assert_eq!(
             line("spsc-cap1"),
-            ["spsc-cap1", "crossbeam", "200.0", "50.00", "4.00"]
+            [
+                "spsc-cap1",
+                "crossbeam",
+                "200.0",
+                "±25%",
+                "50.00",
+                "±10%",
+                "4.00"
+            ]
         );
-        assert_eq!(line("   "), ["std", "mpsc", "80.00", "50.00", "1.60"]);
+        assert_eq!(
+            line("   "),
+            ["std", "mpsc", "80.00", "-", "50.00", "±10%", "1.60"]
+        );
         assert_eq!(
             line("mutex"),
-            ["mutex", "parking_lot::Mutex", "20.00", "-", "-"]
+            ["mutex", "parking_lot::Mutex", "20.00", "-", "-", "-", "-"]
         );
-        assert!(table.contains("median of 3 runs"), "{table}");
+        assert!(table.contains("median of every round of 3 runs"), "{table}");
+        assert!(!table.contains("DEBUG"), "{table}");
         assert!(
             table.contains("skipped server-root: wrk is not installed"),
             "{table}"
         );
         assert!(!table.contains("golang-go"), "{table}");
+    }
+
+    #[test]
+    fn the_spread_is_half_the_interquartile_range_over_the_median() {
+        assert_eq!(spread(&[1.0, 2.0]), None);
+        assert_eq!(spread(&[300.0, 100.0, 200.0]), Some(0.25));
+        // 1..=9: quartiles 3 and 7 around 5; one wild figure hardly moves it.
+        let figures: Vec<f64> = (1..=9).map(f64::from).collect();
+        assert_eq!(spread(&figures), Some(0.4));
+        let mut wild = figures.clone();
+        wild[8] = 1e9;
+        assert_eq!(spread(&wild), Some(0.4));
+        assert_eq!(plus_minus(Some(0.034)), "±3%");
+        assert_eq!(plus_minus(None), "-");
+    }
+
+    #[test]
+    fn a_debug_build_says_its_figures_mean_nothing() {
+        let debug = Report {
+            debug: true,
+            ..report(GoStatus::Disabled)
+        };
+        assert!(debug.table().contains("DEBUG BUILD"), "{}", debug.table());
+        assert!(debug.json().contains("\"debug\": true"), "{}", debug.json());
     }
 
     #[test]
@@ -445,9 +528,10 @@ mod tests {
         assert!(
             json.contains(
                 "{\"case\": \"spsc-cap1\", \"implementation\": \"crossbeam\", \"op\": \"one value\", \
-                 \"ops\": 100, \"rust_ns_per_op\": 200.000, \"go_ns_per_op\": 50.000, \
-                 \"rust_over_go\": 4.000, \"rust_runs\": [300.000, 100.000, 200.000], \
-                 \"go_runs\": [50.000, 40.000, 60.000]}"
+                 \"ops\": 100, \"rounds\": 3, \"rust_ns_per_op\": 200.000, \"rust_spread\": 0.250, \
+                 \"go_ns_per_op\": 50.000, \"go_spread\": 0.100, \"rust_over_go\": 4.000, \
+                 \"rust_rounds\": [300.000, 100.000, 200.000], \
+                 \"go_rounds\": [50.000, 40.000, 60.000]}"
             ),
             "{json}"
         );
