@@ -19,7 +19,7 @@ usage: cargo xtask <command> [arguments]
 
 commands:
   list                                   every lesson and step, with its course section
-  run [<lesson> [<step>]] [--pace F] [--release] [-- args]
+  run [<lesson> [<step>]] [--pace F] [--release] [<step arguments>]
                                          run a step, a lesson, or (no lesson) the whole tour
   test [<lesson>]                        the test suite; with a lesson, only that crate's tests
   loom                                   model-check the concurrency primitives with loom
@@ -48,6 +48,7 @@ pub enum Error {
 pub type Result<T = ()> = std::result::Result<T, Error>;
 
 fn main() -> ExitCode {
+    chanlab_common::runner::exit_quietly_when_output_closes();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (command, rest) = match args.split_first() {
         Some((command, rest)) => (command.as_str(), rest),

@@ -1,8 +1,21 @@
-//! `cargo xtask run [<lesson> [<step>]] [--pace F] [--release] [-- args]`: runs a step, a lesson,
-//! or with no lesson the whole tour. Builds and runs only the crates it needs.
+//! `cargo xtask run [<lesson> [<step>]] [--pace F] [--timeline] [--release] [step arguments]`:
+//! runs a step, a lesson, or with no lesson the whole tour. Builds and runs only the crates it
+//! needs.
 
 use crate::Result;
 use crate::cargo::{LESSONS, cargo, lesson, status};
+
+const USAGE: &str = "\
+usage: cargo xtask run [<lesson> [<step>]] [--pace F] [--timeline] [--release] [<step arguments>]
+
+  (no lesson)        the whole tour: every lesson's steps that end by themselves, in order
+  <lesson>           one lesson: its default step, or else every step (`cargo xtask list`)
+  <step>             one step of the lesson
+  --pace F           scale every sleep: 0.1 runs ten times faster (default 1)
+  --timeline         after each step, chart which thread said what when
+  --release          build the lesson optimised
+  <step arguments>   what the step takes (`cargo xtask run <lesson> --help` lists them);
+                     after `--` when one could be read as an option above";
 
 /// Runs one lesson's binary with the rest of the arguments, or every lesson's tour.
 pub fn run(args: &[String]) -> Result {
@@ -23,6 +36,16 @@ pub fn run(args: &[String]) -> Result {
         Some(first) if !first.starts_with('-') => Some(lesson(first)?),
         _ => None,
     };
+    // With a lesson, `--help` is the lesson's own (it lists what its steps take).
+    if named.is_none()
+        && rest
+            .iter()
+            .take_while(|a| **a != "--")
+            .any(|a| *a == "-h" || *a == "--help")
+    {
+        println!("{USAGE}");
+        return Ok(());
+    }
     match named {
         Some(lesson) => {
             rest.remove(0);

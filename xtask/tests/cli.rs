@@ -74,3 +74,49 @@ fn an_unknown_command_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("did you mean \"test\"?"));
 }
+
+/// `cargo xtask <args> | head -1`: the reader takes one line and goes; xtask, and the lesson
+/// binaries it runs, must then end quietly, without a panic about the broken pipe.
+fn first_line_then_close(args: &'static [&'static str]) -> (String, std::process::Output) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("xtask starts");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap(); // the reader, with the pipe's only read end, is dropped here
+        let _ = tx.send((first, child.wait_with_output().unwrap()));
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(900))
+        .expect("xtask ended within 15 minutes of its reader closing the pipe")
+}
+
+#[test]
+fn a_closed_pipe_ends_xtask_and_the_lessons_quietly() {
+    for args in [&["list"][..], &["run", "channels", "--pace", "0.01"]] {
+        let (first, out) = first_line_then_close(args);
+        let stderr = text(&out.stderr);
+        assert!(!first.is_empty(), "{args:?}: no first line; {stderr}");
+        assert!(out.status.success(), "{args:?}: {}\n{stderr}", out.status);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn run_help_is_xtasks_own() {
+    let out = xtask(&["run", "--help"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.starts_with("usage: cargo xtask run"), "{stdout}");
+    assert!(!stdout.contains("########"), "no lesson runs: {stdout}");
+}

@@ -104,7 +104,8 @@ pub const LESSON: Lesson = Lesson {
             "5.2",
             "spawn, join, scoped threads; 10,000 threads timed",
             goroutines::run,
-        ),
+        )
+        .takes("[THREADS]"),
         Step::new(
             "unbuffered",
             "5.3",

@@ -151,7 +151,7 @@ impl Cx {
         self
     }
 
-    /// The arguments given to the step after `--`.
+    /// The step's own arguments from the command line (see [`Step::takes`](crate::Step::takes)).
     pub fn args(&self) -> &[String] {
         &self.args
     }
@@ -168,12 +168,15 @@ impl Cx {
         let mut events = self.shared.events.lock();
         if let Sink::Stdout { stamped } = self.shared.sink {
             let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`| head`) must not panic the lesson; the line is still recorded.
-            let _ = if stamped {
+            let written = if stamped {
                 writeln!(stdout, "{:>7.3}s  {text}", at.as_secs_f64())
             } else {
                 writeln!(stdout, "{text}")
             };
+            // Nobody reads any more (`| head`): the lesson ends, quietly.
+            if written.is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+                crate::runner::output_closed();
+            }
         }
         events.push(Event { at, thread, text });
     }

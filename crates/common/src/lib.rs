@@ -47,6 +47,9 @@ pub struct Step {
     pub run: fn(&Cx) -> anyhow::Result<()>,
     /// Whether the step runs until interrupted (a server); the tour skips such steps.
     pub endless: bool,
+    /// The arguments the step takes, as usage (`[THREADS]`); `None` when it takes none, and the
+    /// runner refuses any.
+    pub takes: Option<&'static str>,
 }
 
 impl Step {
@@ -63,6 +66,7 @@ impl Step {
             summary,
             run,
             endless: false,
+            takes: None,
         }
     }
 
@@ -70,6 +74,15 @@ impl Step {
     pub const fn endless(self) -> Step {
         Step {
             endless: true,
+            ..self
+        }
+    }
+
+    /// Declares the arguments the step reads from [`Cx::args`], as usage (`"[THREADS]"`), so
+    /// the runner passes them on instead of refusing them.
+    pub const fn takes(self, usage: &'static str) -> Step {
+        Step {
+            takes: Some(usage),
             ..self
         }
     }

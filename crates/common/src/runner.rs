@@ -1,5 +1,9 @@
 //! The command line every lesson binary shares:
-//! `<bin> [step] [--pace F] [--timeline] [--list] [--tour] [-- args]`.
+//! `<bin> [step] [--pace F] [--timeline] [--list] [--tour] [step arguments]`.
+//!
+//! A step's own arguments follow it, or follow the binary when the lesson has a default step
+//! (`fetchall URL...`, `server --addr 127.0.0.1:9000`); `--` ends the runner's options, for an
+//! argument that would otherwise read as one of them.
 
 use crate::{Cx, Event, Exit, Lesson, Pace, Step, timeline};
 use std::process::ExitCode;
@@ -8,7 +12,7 @@ use std::process::ExitCode;
 pub const TIMELINE_WIDTH: usize = 100;
 
 const USAGE: &str = "\
-usage: <bin> [<step>] [--pace <factor>] [--timeline] [-- <step arguments>]
+usage: <bin> [<step>] [--pace <factor>] [--timeline] [<step arguments>]
        <bin> --list
        <bin> --tour [--pace <factor>] [--timeline]
 
@@ -17,7 +21,7 @@ usage: <bin> [<step>] [--pace <factor>] [--timeline] [-- <step arguments>]
   --timeline        after each step, chart which thread said what when, one lane per thread
   --list            list the steps
   --tour            run every step that ends by itself, in order
-  -- <args>         pass the rest to the step";
+  -- <args>         pass the rest to the step as they are, even words like --pace";
 
 /// What the command line asked for.
 #[derive(Debug)]
@@ -35,15 +39,11 @@ enum Command {
 /// Runs a lesson binary: parses the command line, runs the chosen steps, and maps the outcome to
 /// an exit status (0 success, 1 a step failed, 2 bad usage).
 pub fn main(lesson: &Lesson) -> ExitCode {
+    exit_quietly_when_output_closes();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match parse(lesson, &args) {
         Ok(Command::Help) => {
-            println!(
-                "{}: {}\n\n{}",
-                lesson.name,
-                lesson.summary,
-                USAGE.replace("<bin>", lesson.name)
-            );
+            println!("{}", help(lesson));
             ExitCode::SUCCESS
         }
         Ok(Command::List) => {
@@ -61,6 +61,61 @@ pub fn main(lesson: &Lesson) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Makes a closed standard output or error (a reader such as `| head` that has had enough) end the
+/// program quietly, as it ends C's and Go's programs, instead of with a panic. Rust ignores
+/// SIGPIPE, so a write to a closed pipe fails, and `println!` panics with "failed printing to
+/// stdout". Every lesson binary's [`main`] does this; xtask does it too.
+pub fn exit_quietly_when_output_closes() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied());
+        match message {
+            Some(m) if m.starts_with("failed printing to std") => output_closed(),
+            _ => report(info),
+        }
+    }));
+}
+
+/// Ends the program because nobody reads its output any more. The status is 0, as the reader
+/// stopped by choice; under `cargo run` any other status would add an error message.
+pub(crate) fn output_closed() -> ! {
+    std::process::exit(0)
+}
+
+/// The lesson, the usage, and the arguments of the steps that take some.
+fn help(lesson: &Lesson) -> String {
+    format!(
+        "{}: {}\n\n{}{}",
+        lesson.name,
+        lesson.summary,
+        USAGE.replace("<bin>", lesson.name),
+        step_arguments(lesson)
+    )
+}
+
+/// The steps that take arguments, with them (the default step's name in brackets, since it may
+/// be left out); empty when no step takes any.
+fn step_arguments(lesson: &Lesson) -> String {
+    let mut out = String::new();
+    for step in lesson.steps {
+        let Some(takes) = step.takes else { continue };
+        if out.is_empty() {
+            out += "\n\nstep arguments:";
+        }
+        let name = if lesson.default == Some(step.name) {
+            format!("[{}]", step.name)
+        } else {
+            step.name.to_owned()
+        };
+        out += &format!("\n  {} {name} {takes}", lesson.name);
+    }
+    out
 }
 
 /// The lesson and its steps, one per line: name, course section and summary, aligned.
@@ -136,12 +191,15 @@ fn timeline_chart(cx: &Cx) -> String {
     chart
 }
 
+/// Reads the command line. The runner's options are recognised anywhere before `--`; every other
+/// word is the step's name (the first, when it names a step) or the step's argument.
 fn parse(lesson: &Lesson, args: &[String]) -> Result<Command, String> {
-    let mut step_name: Option<&str> = None;
     let mut pace = Pace::REAL;
     let mut tour = false;
     let mut timeline = false;
-    let mut rest = Vec::new();
+    // Words that are not the runner's, in order, and whatever follows `--`.
+    let mut words: Vec<&String> = Vec::new();
+    let mut after_dashes: Vec<String> = Vec::new();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -155,35 +213,79 @@ fn parse(lesson: &Lesson, args: &[String]) -> Result<Command, String> {
                     .ok_or("--pace needs a value, such as --pace 0.1")?;
                 pace = parse_pace(value)?;
             }
-            "--" => {
-                rest.extend(args.by_ref().cloned());
-            }
+            "--" => after_dashes.extend(args.by_ref().cloned()),
             flag if flag.starts_with("--pace=") => pace = parse_pace(&flag["--pace=".len()..])?,
-            flag if flag.starts_with('-') && flag.len() > 1 => {
-                return Err(format!(
-                    "unknown option {flag}; options for the step go after `--`\n\n{}",
-                    USAGE.replace("<bin>", lesson.name)
-                ));
-            }
-            name if step_name.is_none() => step_name = Some(name),
-            extra => rest.push(extra.to_owned()),
+            _ => words.push(arg),
         }
     }
-    let steps = match (step_name, tour) {
+    let named = match words.first() {
+        Some(first) if !first.starts_with('-') => match lesson.step(first) {
+            Some(step) => Some(step),
+            // Not a step: the default step's first argument, unless it looks like a misspelt step.
+            None => match lesson.default.and_then(|d| lesson.step(d)) {
+                Some(default) if default.takes.is_some() && !looks_like_a_step(lesson, first) => {
+                    None
+                }
+                _ => return Err(find_step(lesson, first).unwrap_err()),
+            },
+        },
+        _ => None,
+    };
+    let step_args: Vec<String> = words
+        .into_iter()
+        .skip(usize::from(named.is_some()))
+        .cloned()
+        .chain(after_dashes)
+        .collect();
+    let steps = match (named, tour) {
         (Some(_), true) => return Err("--tour runs every step; do not name one".into()),
         (None, true) => lesson.steps.iter().filter(|s| !s.endless).collect(),
-        (Some(name), false) => vec![find_step(lesson, name)?],
+        (Some(step), false) => vec![step],
         (None, false) => match lesson.default {
             Some(name) => vec![find_step(lesson, name)?],
             None => lesson.steps.iter().collect(),
         },
     };
+    if let Some(first) = step_args.first() {
+        let refusal = match steps[..] {
+            [step] if step.takes.is_some() => None,
+            [step] if first.starts_with('-') => Some(format!(
+                "unknown option {first}: step {} takes no arguments",
+                step.name
+            )),
+            [step] => Some(format!(
+                "step {} takes no arguments, not {first:?}",
+                step.name
+            )),
+            _ if first.starts_with('-') => Some(format!(
+                "unknown option {first}; a step's own options follow its name (`{} <step> {first}`)",
+                lesson.name
+            )),
+            _ => Some(format!(
+                "{first:?}: arguments go to one step; name it (`{} <step> {first}`)",
+                lesson.name
+            )),
+        };
+        if let Some(refusal) = refusal {
+            return Err(format!(
+                "{refusal}{}\n(`{} --help` for the usage)",
+                step_arguments(lesson),
+                lesson.name
+            ));
+        }
+    }
     Ok(Command::Run {
         steps,
         pace,
-        args: rest,
+        args: step_args,
         timeline,
     })
+}
+
+/// Whether `word` is near enough to a step's name to be a slip in typing it.
+fn looks_like_a_step(lesson: &Lesson, word: &str) -> bool {
+    let names: Vec<&str> = lesson.steps.iter().map(|s| s.name).collect();
+    closest(word, &names).is_some()
 }
 
 fn parse_pace(value: &str) -> Result<Pace, String> {
@@ -264,8 +366,10 @@ mod tests {
 
     const STEPS: &[Step] = &[
         Step::new("unbuffered", "5.3", "rendezvous", noop),
-        Step::new("buffered", "5.3", "queue", noop),
-        Step::new("serve", "5.9", "forever", noop).endless(),
+        Step::new("buffered", "5.3", "queue", noop).takes("[N]"),
+        Step::new("serve", "5.9", "forever", noop)
+            .endless()
+            .takes("[--addr HOST:PORT]"),
     ];
     const LESSON: Lesson = Lesson {
         name: "demo",
@@ -381,12 +485,68 @@ mod tests {
                 .unwrap_err()
                 .contains("needs a value")
         );
-        assert!(
-            parse_args(&["--timeout", "2s"])
-                .unwrap_err()
-                .contains("after `--`")
-        );
         assert!(parse_args(&["--tour", "buffered"]).is_err());
+    }
+
+    /// The arguments `parse` hands the one step it runs, and that step's name.
+    fn step_and_args(
+        lesson: &Lesson,
+        args: &[&str],
+    ) -> Result<(&'static str, Vec<String>), String> {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        match parse(lesson, &args)? {
+            Command::Run { steps, args, .. } if steps.len() == 1 => Ok((steps[0].name, args)),
+            other => panic!("not a run of one step: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_steps_arguments_need_no_dashes() {
+        let server = Lesson {
+            default: Some("serve"),
+            ..LESSON
+        };
+        // The default step takes what follows the binary: `server --addr ...`, `fetchall URL`.
+        assert_eq!(
+            step_and_args(&server, &["--addr", "127.0.0.1:9000"]),
+            Ok(("serve", vec!["--addr".into(), "127.0.0.1:9000".into()]))
+        );
+        assert_eq!(
+            step_and_args(&server, &["http://x/", "--pace", "0.5"]),
+            Ok(("serve", vec!["http://x/".into()]))
+        );
+        // A named step takes what follows it; `--` still works, and protects runner words.
+        assert_eq!(
+            step_and_args(&server, &["buffered", "7"]),
+            Ok(("buffered", vec!["7".into()]))
+        );
+        assert_eq!(
+            step_and_args(&server, &["buffered", "--", "--pace"]),
+            Ok(("buffered", vec!["--pace".into()]))
+        );
+        assert_eq!(
+            step_and_args(&server, &["--", "--addr", "x"]),
+            Ok(("serve", vec!["--addr".into(), "x".into()]))
+        );
+        // A slip in a step's name is not taken for an argument.
+        let err = step_and_args(&server, &["bufered"]).unwrap_err();
+        assert!(err.contains("did you mean \"buffered\""), "{err}");
+    }
+
+    #[test]
+    fn arguments_for_a_step_that_takes_none_are_refused() {
+        let err = parse_args(&["unbuffered", "7"]).unwrap_err();
+        assert!(err.contains("step unbuffered takes no arguments"), "{err}");
+        let err = parse_args(&["unbuffered", "--timeout", "2s"]).unwrap_err();
+        assert!(err.contains("unknown option --timeout"), "{err}");
+        let err = parse_args(&["--timeout", "2s"]).unwrap_err();
+        assert!(err.contains("unknown option --timeout"), "{err}");
+        let err = parse_args(&["--tour", "--", "2s"]).unwrap_err();
+        assert!(err.contains("arguments go to one step"), "{err}");
+        assert!(
+            err.contains("\n  demo buffered [N]\n"),
+            "the help lists what steps take: {err}"
+        );
     }
 
     #[test]

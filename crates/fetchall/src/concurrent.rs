@@ -176,7 +176,7 @@ pub fn parse_args(args: &[String]) -> Result<(Options, Vec<String>), Exit> {
     Ok((options, urls))
 }
 
-/// Fetches the URLs given after `--`, or, with none, a local demo server's slow pages; prints
+/// Fetches the URLs given as arguments, or, with none, a local demo server's slow pages; prints
 /// each line as it finishes and the total last.
 #[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {

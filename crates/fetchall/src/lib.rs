@@ -32,9 +32,9 @@
 //! [`fetch_all`](concurrent::fetch_all) limits how many fetches are in flight with a buffered
 //! channel used as a semaphore, the Go idiom, and shares one connection pool among them.
 //!
-//! The binary is the course's program: `cargo xtask run fetchall -- URL...` (options
-//! `--timeout 2s`, `--concurrency 8`); with no URLs it fetches pages of a server it starts
-//! itself, so it runs offline.
+//! The binary is the course's program: `fetchall URL...`, or `cargo xtask run fetchall URL...`
+//! (options `--timeout 2s`, `--concurrency 8`); with no URLs it fetches pages of a server it
+//! starts itself, so it runs offline.
 
 pub mod concurrent;
 #[cfg(feature = "lesson")]
@@ -62,13 +62,15 @@ pub const LESSON: Lesson = Lesson {
             "5.2",
             "fetch every URL at once; total ≈ the slowest",
             concurrent::run,
-        ),
+        )
+        .takes("[--timeout D] [--concurrency N] [URL...]"),
         Step::new(
             "sequential",
             "5.2",
             "the same fetches one by one; total = the sum",
             sequential::run,
-        ),
+        )
+        .takes("[--timeout D] [--concurrency N] [URL...]"),
         Step::new(
             "errors",
             "5.2",

@@ -50,7 +50,7 @@ fn the_binary_prints_an_error_line_per_bad_url_and_exits_1() {
         let timeout = Duration::from_secs(1);
         let urls = bad_urls(&format!("http://{}", demo.addr()), &faulty, closed, timeout);
         let output = Command::new(env!("CARGO_BIN_EXE_fetchall"))
-            .args(["--", "--timeout", "1s"])
+            .args(["--timeout", "1s"]) // as written: `fetchall --timeout 1s URL...`
             .args(&urls)
             .output()
             .unwrap();
@@ -82,14 +82,17 @@ fn bad_usage_exits_2() {
         &["--concurrency", "0"],
         &["--bogus"],
     ] {
-        let output = within(STEP_DEADLINE, move || {
-            Command::new(env!("CARGO_BIN_EXE_fetchall"))
-                .arg("--")
-                .args(args)
-                .output()
-                .unwrap()
-        });
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert!(!output.stderr.is_empty(), "{args:?}: no message");
+        // As written, and after the runner's `--`.
+        for dashes in [&[][..], &["--"]] {
+            let output = within(STEP_DEADLINE, move || {
+                Command::new(env!("CARGO_BIN_EXE_fetchall"))
+                    .args(dashes)
+                    .args(args)
+                    .output()
+                    .unwrap()
+            });
+            assert_eq!(output.status.code(), Some(2), "{dashes:?} {args:?}");
+            assert!(!output.stderr.is_empty(), "{args:?}: no message");
+        }
     }
 }

@@ -8,7 +8,7 @@ use {crate::Server, anyhow::Context, chanlab_common::Cx, std::thread};
 /// held for the increment only, never while answering, so a slow client cannot hold up others.
 pub use chanlab_sync::mutex::Counter;
 
-/// Client threads in the step, and requests each makes; `-- THREADS REQUESTS` changes them.
+/// Client threads in the step, and requests each makes; `counter THREADS REQUESTS` changes them.
 pub const THREADS: usize = 50;
 /// Requests each client thread makes.
 pub const REQUESTS: usize = 20;

@@ -103,19 +103,22 @@ pub const LESSON: Lesson = Lesson {
             "5.6",
             "a thousand concurrent requests, counted exactly behind a mutex",
             counter::run,
-        ),
+        )
+        .takes("[THREADS REQUESTS]"),
         Step::new(
             "lissajous",
             "5.9",
             "an animated GIF, frames drawn in parallel, written to a file",
             lissajous::run,
-        ),
+        )
+        .takes("[cycles=N] [res=F] [size=N] [nframes=N] [delay=N]"),
         Step::new(
             "serve",
             "5.9",
             "the course's main: serve on 127.0.0.1:8000 until Ctrl-C",
             serve::run,
         )
-        .endless(),
+        .endless()
+        .takes("[--addr HOST:PORT]"),
     ],
 };

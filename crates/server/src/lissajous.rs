@@ -264,7 +264,7 @@ pub fn handler(req: &Request<'_>, res: &mut Response) {
 // ANCHOR_END: handler
 
 /// Fetches `/lissajous` from a server on a free port and writes the GIF to the temporary
-/// directory. Arguments after `--` are query parameters: `-- cycles=7 size=150`.
+/// directory. Its arguments are query parameters: `lissajous cycles=7 size=150`.
 #[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let query = cx.args().join("&");

@@ -11,7 +11,7 @@ use support::{DEADLINE, agent, get};
 fn the_binary_serves_until_ctrl_c_then_exits_cleanly() {
     within(DEADLINE, || {
         let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-            .args(["--", "--addr", "127.0.0.1:0"]) // no step: the default, serve
+            .args(["--addr", "127.0.0.1:0"]) // as written: `server --addr HOST:PORT`
             .stdout(Stdio::piped())
             .spawn()
             .expect("start the server binary");
@@ -52,7 +52,7 @@ fn a_bad_address_is_a_clear_error() {
                 String::from_utf8_lossy(&out.stderr).into_owned(),
             )
         };
-        let (code, err) = run(&["serve", "--", "--port", "80"]);
+        let (code, err) = run(&["--port", "80"]);
         assert_eq!(code, Some(2), "{err}");
         assert!(err.contains("serve takes --addr HOST:PORT"), "{err}");
         let (code, err) = run(&["serve", "--", "--addr=nowhere"]);

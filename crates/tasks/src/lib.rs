@@ -140,7 +140,8 @@ pub const LESSON: Lesson = Lesson {
             "5.2",
             "100,000 tasks beside 10,000 threads: time and memory per unit",
             spawn::run,
-        ),
+        )
+        .takes("[TASKS [THREADS]]"),
         Step::new(
             "channels",
             "5.3",
