@@ -61,6 +61,7 @@ const LESSONS: [&Lesson; 7] = [
 const STEPS: &[(&str, &str, Compare)] = &[
     ("channels", "goroutines", Exact),
     ("channels", "unbuffered", Exact),
+    ("channels", "handoff", Shape), // times and the kernel's counts
     ("channels", "buffered", Unordered),
     ("channels", "directions", Exact),
     ("channels", "close", Exact),

@@ -13,14 +13,27 @@ const DEADLINE: Duration = Duration::from_secs(120);
 
 /// The implementations each workload reports, ours first.
 const LABELS: &[(&str, &[&str])] = &[
-    ("spsc-unbuffered", &["crossbeam", "std mpsc", "kanal"]),
+    (
+        "spsc-unbuffered",
+        &[
+            "crossbeam",
+            "std mpsc",
+            "kanal",
+            "chanlab Handoff (spin, then park)",
+        ],
+    ),
     ("spsc-cap1", &["crossbeam", "std mpsc"]),
     ("spsc-cap100", &["crossbeam", "std mpsc"]),
     ("mpmc-cap0", &["crossbeam"]),
     ("mpmc-cap100", &["crossbeam"]),
     (
         "ping-pong",
-        &["chanlab ping_pong (crossbeam)", "std mpsc", "kanal"],
+        &[
+            "chanlab ping_pong (crossbeam)",
+            "std mpsc",
+            "kanal",
+            "chanlab Handoff (spin, then park)",
+        ],
     ),
     ("select", &["crossbeam select!"]),
     (

@@ -81,6 +81,8 @@ pub mod done;
 #[cfg(feature = "lesson")]
 pub mod goroutines;
 #[cfg(feature = "lesson")]
+pub mod handoff;
+#[cfg(feature = "lesson")]
 pub mod leak;
 #[cfg(feature = "lesson")]
 pub mod race;
@@ -111,6 +113,12 @@ pub const LESSON: Lesson = Lesson {
             "5.3",
             "an unbuffered channel is a rendezvous",
             unbuffered::run,
+        ),
+        Step::new(
+            "handoff",
+            "5.3",
+            "why a hand-off between threads costs microseconds; spinning; Go's way",
+            handoff::run,
         ),
         Step::new(
             "buffered",
