@@ -413,7 +413,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
             _ => "the kernel's counts are not available here".to_owned(),
         };
         cx.say(format!(
-            "  {label:<21} {:>9.2?} a round trip; {kernel}",
+            "  {label}: {:.2?} a round trip; {kernel}",
             measured.round_trip()
         ));
     }
