@@ -1,9 +1,9 @@
 //! `Cx`: where a step writes, and how fast its clock runs.
 
-use parking_lot::Mutex;
+use crate::unpoisoned;
 use std::fmt::{self, Display};
 use std::io::{IsTerminal, Write};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -165,7 +165,7 @@ impl Cx {
         };
         let at = self.shared.start.elapsed();
         let text = line.to_string();
-        let mut events = self.shared.events.lock();
+        let mut events = unpoisoned(self.shared.events.lock());
         if let Sink::Stdout { stamped } = self.shared.sink {
             let mut stdout = std::io::stdout().lock();
             let written = if stamped {
@@ -215,7 +215,7 @@ impl Cx {
     /// Everything said so far.
     pub fn transcript(&self) -> Transcript {
         Transcript {
-            events: self.shared.events.lock().clone(),
+            events: unpoisoned(self.shared.events.lock()).clone(),
         }
     }
 }

@@ -34,6 +34,12 @@ pub mod timeline;
 
 pub use cx::{Cx, Event, Pace, Transcript};
 
+/// The guard of a lock, even one a panicking thread left poisoned: the data behind chanlab's
+/// own locks (lines said, threads counted) stays valid whatever panicked.
+fn unpoisoned<G>(lock: std::sync::LockResult<G>) -> G {
+    lock.unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// One runnable demonstration inside a lesson.
 #[derive(Clone, Copy, Debug)]
 pub struct Step {

@@ -9,11 +9,11 @@
 //! binary whose tests do their work inside these helpers, a leak check never sees another test's
 //! threads.
 
+use crate::unpoisoned;
 use crate::{Cx, Transcript};
-use parking_lot::{Mutex, RwLock};
 use std::cell::Cell;
-use std::sync::Arc;
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -99,11 +99,14 @@ pub fn run_step_with_args(
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         no_threads_left(STEP_DEADLINE, move || {
             let cx = Cx::capture(pace).with_args(args);
-            *step_slot.lock() = Some(cx.clone());
+            *unpoisoned(step_slot.lock()) = Some(cx.clone());
             run(&cx)
         })
     }));
-    let transcript = slot.lock().as_ref().map(Cx::transcript).unwrap_or_default();
+    let transcript = unpoisoned(slot.lock())
+        .as_ref()
+        .map(Cx::transcript)
+        .unwrap_or_default();
     match outcome {
         Ok(Ok(())) => transcript,
         Ok(Err(error)) => panic!("step failed: {error:#}\ntranscript:\n{transcript}"),
@@ -144,8 +147,8 @@ pub fn thread_count() -> Option<usize> {
 }
 
 struct GateGuard<'a> {
-    _read: Option<parking_lot::RwLockReadGuard<'a, ()>>,
-    _write: Option<parking_lot::RwLockWriteGuard<'a, ()>>,
+    _read: Option<std::sync::RwLockReadGuard<'a, ()>>,
+    _write: Option<std::sync::RwLockWriteGuard<'a, ()>>,
 }
 
 impl Drop for GateGuard<'_> {
@@ -162,21 +165,21 @@ fn enter(exclusive: bool) -> GateGuard<'static> {
     HOLDS_GATE.set(true);
     let tid = current_tid();
     if let Some(tid) = tid {
-        WAITING.lock().push(tid);
+        unpoisoned(WAITING.lock()).push(tid);
     }
     let guard = if exclusive {
         GateGuard {
             _read: None,
-            _write: Some(GATE.write()),
+            _write: Some(unpoisoned(GATE.write())),
         }
     } else {
         GateGuard {
-            _read: Some(GATE.read()),
+            _read: Some(unpoisoned(GATE.read())),
             _write: None,
         }
     };
     if let Some(tid) = tid {
-        WAITING.lock().retain(|t| *t != tid);
+        unpoisoned(WAITING.lock()).retain(|t| *t != tid);
     }
     guard
 }
@@ -249,7 +252,7 @@ fn wait_for_exit(before: &[u64], grace: Duration) -> Vec<String> {
         let new: Vec<u64> = threads()
             .unwrap_or_default()
             .into_iter()
-            .filter(|tid| !before.contains(tid) && !WAITING.lock().contains(tid))
+            .filter(|tid| !before.contains(tid) && !unpoisoned(WAITING.lock()).contains(tid))
             .collect();
         if new.is_empty() || Instant::now() >= give_up {
             return new
