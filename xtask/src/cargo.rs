@@ -2,7 +2,7 @@
 //! the suite, a child process waited for with a deadline.
 
 use crate::{Error, Result};
-use std::io;
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus};
 use std::thread;
@@ -34,13 +34,31 @@ pub fn lesson(name: &str) -> Result<&'static str> {
 }
 
 /// A `cargo` command run from the workspace root, with the cargo that runs xtask.
+///
+/// When a person watches (standard error is a terminal), cargo shows its progress bar even under
+/// `--quiet`: a long build is never silent, and the bar clears itself, so a quick one still
+/// prints nothing.
 pub fn cargo<I, S>(args: I) -> Command
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command.current_dir(root()).args(args);
+    command.current_dir(root());
+    if io::stderr().is_terminal() {
+        // `always` needs a width: the shell's, when it says, else one that fits any terminal.
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse::<u16>().ok())
+            .map_or(60, |c| c.clamp(20, 120));
+        command.args([
+            "--config".to_owned(),
+            "term.progress.when='always'".to_owned(),
+            "--config".to_owned(),
+            format!("term.progress.width={width}"),
+        ]);
+    }
+    command.args(args);
     // Cargo tells a program it runs which package it is (CARGO_PKG_NAME, CARGO_MANIFEST_DIR...),
     // and some build scripts (ring's) rebuild their crate when those change: a cargo started
     // with them, from `cargo xtask` or from a test of xtask, would rebuild half the workspace
@@ -85,13 +103,38 @@ pub fn status(command: &mut Command) -> Result {
     }
 }
 
-/// Runs one stage of the suite, naming it when it fails.
+/// Runs one stage of the suite, a command, naming it when it fails.
 pub fn stage(name: &str, command: &mut Command) -> Result {
-    eprintln!("==> {name}");
-    status(command).map_err(|e| match e {
-        Error::Status(_) => Error::Failed(format!("stage {name} failed")),
-        other => other,
+    timed(name, || {
+        status(command).map_err(|e| match e {
+            Error::Status(_) => Error::Failed(format!("stage {name} failed")),
+            other => other,
+        })
     })
+}
+
+/// Runs `body`, one stage of a longer command, between a line naming it as it starts and a line
+/// with its outcome and time as it ends.
+pub fn timed<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
+    eprintln!("==> {name}");
+    let start = Instant::now();
+    let result = body();
+    let outcome = if result.is_ok() { "done" } else { "failed" };
+    eprintln!("==> {name}: {outcome} in {}", seconds(start.elapsed()));
+    result
+}
+
+/// A duration as people say it: `0.4s`, `12s`, `3m 05s`.
+pub fn seconds(d: Duration) -> String {
+    let secs = d.as_secs_f64();
+    if secs < 10.0 {
+        format!("{secs:.1}s")
+    } else if secs < 60.0 {
+        format!("{secs:.0}s")
+    } else {
+        let whole = d.as_secs();
+        format!("{}m {:02}s", whole / 60, whole % 60)
+    }
 }
 
 /// Waits for `child` until `deadline` has passed; past it, kills the child and returns `None`.

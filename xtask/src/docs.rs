@@ -88,8 +88,7 @@ pub fn run(args: &[String]) -> Result {
 
 /// The part of `cargo xtask test` this command owns: the checks of `--check` on `docs/`.
 pub fn check() -> Result {
-    eprintln!("==> docs");
-    check::verify(&root().join("docs")).map(drop)
+    crate::cargo::timed("docs", || check::verify(&root().join("docs")).map(drop))
 }
 
 /// Where `book.toml` sends the built book, relative to the book: `target/book`.
