@@ -155,8 +155,16 @@ pub fn wait_within(child: &mut Child, deadline: Duration) -> io::Result<Option<E
 
 #[cfg(test)]
 mod tests {
-    use super::{LESSONS, is_package_variable, root};
+    use super::{LESSONS, is_package_variable, root, seconds};
     use std::fs;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(seconds(Duration::from_millis(420)), "0.4s");
+        assert_eq!(seconds(Duration::from_millis(12_400)), "12s");
+        assert_eq!(seconds(Duration::from_secs(185)), "3m 05s");
+    }
 
     #[test]
     fn a_nested_cargo_leaves_out_what_cargo_says_about_the_package_it_runs() {
