@@ -25,9 +25,6 @@ fn sends_fill_the_buffer_then_block_until_a_receive() {
         fourth.at >= Duration::from_secs(1).mul_f64(PACE * 0.95),
         "did not block:\n{t}"
     );
-    assert!(
-        t.position("receiver: took 1").unwrap() < t.lines().len(),
-        "{t}"
-    );
+    assert!(t.contains("receiver: took 1"), "{t}");
     assert!(t.contains("the rest, in order: [2, 3, 4]"), "{t}");
 }

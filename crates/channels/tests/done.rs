@@ -12,25 +12,25 @@ fn results_arrive_as_workers_finish_in_about_the_slowest_time() {
         let done = t.position("done").unwrap();
         let signalled = t.position("main: the worker signalled done").unwrap();
         assert!(working < done && done < signalled, "{t}");
-        let order: Vec<usize> = ["worker 1 took 1s", "worker 2 took 2s", "worker 0 took 3s"]
-            .iter()
-            .map(|line| {
-                t.position(line)
-                    .unwrap_or_else(|| panic!("missing {line}:\n{t}"))
-            })
-            .collect();
-        assert!(
-            order.windows(2).all(|w| w[0] < w[1]),
-            "not in completion order:\n{t}"
-        );
+        for line in FINISHING_ORDER {
+            assert!(t.contains(line), "missing {line}:\n{t}");
+        }
         assert!(
             collected_in(t) >= 3.0 * 0.95,
             "faster than the slowest worker:\n{t}"
         );
     };
-    // The slowest worker takes 3 s; one after another they would take 6 s.
-    fast_in_one_of_three(done::run, PACE, always, |t| collected_in(t) < 4.5);
+    // The slowest worker takes 3 s; one after another they would take 6 s. The workers finish
+    // 1 s apart, 50 ms at this pace, which a loaded machine can overrun once.
+    let fast = |t: &Transcript| {
+        let order: Vec<_> = FINISHING_ORDER.iter().map(|l| t.position(l)).collect();
+        collected_in(t) < 4.5 && order.windows(2).all(|w| w[0] < w[1])
+    };
+    fast_in_one_of_three(done::run, PACE, always, fast);
 }
+
+/// The results as the workers finish, which is not the order they started in.
+const FINISHING_ORDER: [&str; 3] = ["worker 1 took 1s", "worker 2 took 2s", "worker 0 took 3s"];
 
 /// The lesson-time seconds the step reports for collecting the three results.
 fn collected_in(t: &Transcript) -> f64 {

@@ -1,5 +1,5 @@
 //! Tests of the `memo` step and `Memo`.
-use chanlab_common::testing::{STEP_DEADLINE, no_threads_left, run_step, within};
+use chanlab_common::testing::{STEP_DEADLINE, no_threads_left, one_run_in_three, run_step, within};
 use chanlab_patterns::{Memo, memo};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Barrier;
@@ -70,25 +70,26 @@ fn a_cached_key_is_not_computed_again() {
 
 #[test]
 fn different_keys_compute_in_parallel() {
-    let took = within(STEP_DEADLINE, || {
-        let memo = Memo::new(|n: u64| {
-            thread::sleep(Duration::from_millis(60));
-            n
-        });
-        let start = Instant::now();
-        thread::scope(|s| {
-            for key in 0..4 {
-                let memo = &memo;
-                s.spawn(move || assert_eq!(memo.get(key), key));
-            }
-        });
-        start.elapsed()
-    });
+    let run = || {
+        within(STEP_DEADLINE, || {
+            let memo = Memo::new(|n: u64| {
+                thread::sleep(Duration::from_millis(60));
+                n
+            });
+            let start = Instant::now();
+            thread::scope(|s| {
+                for key in 0..4 {
+                    let memo = &memo;
+                    s.spawn(move || assert_eq!(memo.get(key), key));
+                }
+            });
+            start.elapsed()
+        })
+    };
     let one_at_a_time = Duration::from_millis(4 * 60);
-    assert!(
-        took < one_at_a_time.mul_f64(0.6),
-        "4 keys took {took:?}: computed one at a time"
-    );
+    one_run_in_three("4 keys of 60 ms", run, |took| {
+        *took < one_at_a_time.mul_f64(0.6)
+    });
 }
 
 #[test]

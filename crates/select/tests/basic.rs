@@ -20,13 +20,10 @@ fn done(t: &Transcript) -> Duration {
 #[test]
 fn two_producers_take_the_slower_time_not_the_sum() {
     let always = |t: &Transcript| {
-        let ch2 = t
-            .position("Received: message from ch2")
-            .expect("ch2 received");
-        let ch1 = t
-            .position("Received: message from ch1")
-            .expect("ch1 received");
-        assert!(ch2 < ch1, "the 1 s producer must come first:\n{t}");
+        assert!(
+            t.contains("Received: message from ch2"),
+            "ch2 not received:\n{t}"
+        );
         assert!(
             done(t) >= scaled(2.0 * 0.95),
             "finished before the slower producer could:\n{t}"
@@ -44,6 +41,12 @@ fn two_producers_take_the_slower_time_not_the_sum() {
         // ...and sends just before main receives: the lanes meet at the hand-off.
         assert!(t.position("sending on ch2") < t.position("Received: message from ch2"));
     };
-    // The max of the two delays is 2 s, their sum 3 s.
-    fast_in_one_of_three(basic::run, PACE, always, |t| done(t) < scaled(2.5));
+    // The max of the two delays is 2 s, their sum 3 s; the 1 s producer comes first, 100 ms
+    // ahead at this pace, which a loaded machine can overrun once.
+    let fast = |t: &Transcript| {
+        let first =
+            t.position("Received: message from ch2") < t.position("Received: message from ch1");
+        first && done(t) < scaled(2.5)
+    };
+    fast_in_one_of_three(basic::run, PACE, always, fast);
 }

@@ -1,18 +1,20 @@
 //! Tests of the `dynamic` step and `drain_all`.
-use chanlab_common::testing::{STEP_DEADLINE, no_threads_left, run_step};
+use chanlab_common::Transcript;
+use chanlab_common::testing::{STEP_DEADLINE, fast_in_one_of_three, no_threads_left};
 use chanlab_select::dynamic::{self, drain_all};
 use crossbeam_channel::bounded;
 use std::thread;
 
 #[test]
 fn every_message_of_every_producer_arrives() {
-    let t = run_step(dynamic::run, 0.02);
-    assert_eq!(t.count("message"), 12 + 1, "{t}");
-    assert!(t.contains("messages per producer: [3, 3, 3, 3]"), "{t}");
-    assert!(
-        t.lines()[0].starts_with("producer 0 message 1"),
-        "the fastest producer is first:\n{t}"
-    );
+    let always = |t: &Transcript| {
+        assert_eq!(t.count("message"), 12 + 1, "{t}");
+        assert!(t.contains("messages per producer: [3, 3, 3, 3]"), "{t}");
+    };
+    // The fastest producer is first by 200 ms of lesson time, 40 ms at this pace: a loaded
+    // machine can overrun that once.
+    let fastest_first = |t: &Transcript| t.lines()[0].starts_with("producer 0 message 1");
+    fast_in_one_of_three(dynamic::run, 0.2, always, fastest_first);
 }
 
 #[test]

@@ -7,12 +7,12 @@ use chanlab_select::tickers;
 fn three_ticks_before_done_closes() {
     let always = |t: &Transcript| {
         let ticks = t.count("Tick ");
-        assert!(ticks <= 3, "more ticks than fit in 3.5 intervals:\n{t}");
         assert!(
             t.contains(&format!("Ticker stopped after {ticks} ticks")),
             "{t}"
         );
     };
-    // Ticks every 100 ms, done at 350 ms: a run that is not stalled sees exactly three.
+    // Ticks every 100 ms, done at 350 ms: a run that is not stalled sees exactly three. A stall
+    // of 50 ms can let a fourth in, or keep the third out.
     fast_in_one_of_three(tickers::run, 0.1, always, |t| t.count("Tick ") == 3);
 }

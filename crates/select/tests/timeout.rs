@@ -1,15 +1,19 @@
 //! Tests of the `timeout` step and `recv_within`.
-use chanlab_common::testing::{STEP_DEADLINE, run_step, within};
+use chanlab_common::testing::{STEP_DEADLINE, fast_in_one_of_three, within};
 use chanlab_select::timeout::{self, recv_within};
 use crossbeam_channel::bounded;
 use std::time::{Duration, Instant};
 
 #[test]
 fn each_form_of_timeout_fires_and_the_worker_still_ends() {
-    let t = run_step(timeout::run, 0.05);
-    assert_eq!(t.count("Timeout!"), 3, "{t}");
-    assert!(t.contains("the worker finished anyway"), "{t}");
-    assert!(t.contains("still buffered: Ok(\"result\")"), "{t}");
+    // The three timeouts end 0.25 s of lesson time before the 2 s job: 50 ms at this pace, which
+    // a loaded machine can still overrun once, so one run in three must show it.
+    fast_in_one_of_three(
+        timeout::run,
+        0.2,
+        |t| assert!(t.contains("the worker finished anyway"), "{t}"),
+        |t| t.count("Timeout!") == 3 && t.contains("still buffered: Ok(\"result\")"),
+    );
 }
 
 #[test]
