@@ -1,5 +1,6 @@
 //! Goroutines are threads here: spawn, join, scoped threads, and what "cheap" costs (section 5.2).
 
+use crate::limits::{Cause, SpawnError};
 use chanlab_common::{Cx, Exit};
 use crossbeam_channel::bounded;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -52,20 +53,36 @@ pub fn resident_bytes() -> Option<u64> {
 ///
 /// Every thread counts itself in while alive, so `peak` is what really ran side by side.
 ///
+/// When the threads would not fit, it stops short of the limit they would reach (see [`limits`](crate::limits)),
+/// or at the first thread the system refuses; either way it releases and joins the threads it
+/// started, and its error holds a [`SpawnError`]: how many started, why no more, and the limit to
+/// blame.
+///
 /// ```
 /// let report = chanlab_channels::goroutines::spawn_many(100, 64 * 1024).unwrap();
 /// assert_eq!(report.peak, 100);
 /// ```
 pub fn spawn_many(n: usize, stack: usize) -> std::io::Result<SpawnReport> {
+    // Read once: the threads this call starts are what uses the room up.
+    let room = crate::limits::thread_room();
     let live = AtomicUsize::new(0);
     let peak = AtomicUsize::new(0);
     // Every thread blocks on this channel until it disconnects: dropping `release` frees them all.
     let (release, gate) = bounded::<()>(0);
     let resident_before = resident_bytes();
     let started = Instant::now();
-    let (spawn, resident_growth, join) = thread::scope(|s| -> std::io::Result<_> {
+    let (spawn, resident_growth, join) = thread::scope(|s| -> Result<_, SpawnError> {
         let mut handles = Vec::with_capacity(n);
-        for _ in 0..n {
+        for i in 0..n {
+            if let Some(limit) = room.as_ref().filter(|limit| i as u64 >= limit.room) {
+                drop(release); // the scope joins the threads started so far
+                let cause = Cause::NoRoom(limit.clone());
+                return Err(SpawnError {
+                    started: i,
+                    wanted: n,
+                    cause,
+                });
+            }
             let handle = thread::Builder::new()
                 .stack_size(stack)
                 .spawn_scoped(s, || {
@@ -78,7 +95,7 @@ pub fn spawn_many(n: usize, stack: usize) -> std::io::Result<SpawnReport> {
                 Ok(handle) => handles.push(handle),
                 Err(error) => {
                     drop(release);
-                    return Err(error);
+                    return Err(SpawnError::refused(i, n, error));
                 }
             }
         }
@@ -96,7 +113,8 @@ pub fn spawn_many(n: usize, stack: usize) -> std::io::Result<SpawnReport> {
             handle.join().expect("a spawned thread panicked");
         }
         Ok((spawn, growth, joining.elapsed()))
-    })?;
+    })
+    .map_err(std::io::Error::other)?;
     Ok(SpawnReport {
         threads: n,
         spawn,

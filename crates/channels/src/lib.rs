@@ -66,7 +66,9 @@
 //! assert_eq!(tx.send("kept").unwrap_err().into_inner(), "kept");
 //! ```
 //!
-//! Each module below is one step of the lesson: run it with `cargo xtask run channels <step>`.
+//! Each module below is one step of the lesson: run it with `cargo xtask run channels <step>`,
+//! except [`limits`], the building block the `goroutines` step found it needed: how many more
+//! threads this process can start, and which limit stops it first.
 
 #[cfg(feature = "lesson")]
 pub mod buffered;
@@ -84,6 +86,7 @@ pub mod goroutines;
 pub mod handoff;
 #[cfg(feature = "lesson")]
 pub mod leak;
+pub mod limits;
 #[cfg(feature = "lesson")]
 pub mod race;
 #[cfg(feature = "lesson")]

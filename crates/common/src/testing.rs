@@ -12,6 +12,8 @@
 use crate::unpoisoned;
 use crate::{Cx, Transcript};
 use std::cell::Cell;
+use std::io::Read;
+use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread;
@@ -180,6 +182,111 @@ pub fn one_run_in_three<T: std::fmt::Debug>(
         measures.push(measure);
     }
     panic!("{what}: not fast enough in three runs: {measures:?}");
+}
+
+/// Runs `command` to its end and returns its status and what it printed; kills it and panics if
+/// it has not ended by `deadline`.
+///
+/// For tests that must watch a program from outside: one that is meant to fail, or to meet a
+/// limit that only its own process should meet.
+pub fn output_within(deadline: Duration, command: &mut Command) -> Output {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not run {command:?}: {e}"));
+    let read_all = |pipe: Option<Box<dyn Read + Send>>| {
+        thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = read_all(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = read_all(child.stderr.take().map(|p| Box::new(p) as _));
+    let give_up = Instant::now() + deadline;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < give_up => thread::sleep(Duration::from_millis(10)),
+            outcome => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{command:?} did not end within {deadline:?} ({outcome:?}): killed it");
+            }
+        }
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
+}
+
+/// Lets `command`'s process start only about `threads` more threads than its user runs now,
+/// through the system's own limit on a user's processes and threads (`ulimit -u`,
+/// `RLIMIT_NPROC`): a test meets a real refusal from the system without coming near the
+/// machine's limits.
+///
+/// Root is not held to that limit, so as root the command runs as the user `nobody` (uid 65534),
+/// whose threads are the ones counted; its executable must then be readable by everyone.
+#[cfg(target_os = "linux")]
+pub fn limit_threads(command: &mut Command, threads: u64) {
+    use std::os::unix::process::CommandExt;
+    const NOBODY: u32 = 65534;
+    let uid = match user_of("/proc/self") {
+        Some(0) | None => {
+            command.uid(NOBODY).gid(NOBODY);
+            NOBODY
+        }
+        Some(uid) => uid,
+    };
+    let limit = threads + threads_of_user(uid);
+    let rlimit = libc::rlimit {
+        rlim_cur: limit,
+        rlim_max: limit,
+    };
+    // SAFETY: the closure runs in the child between fork and exec, and calls only setrlimit,
+    // which is async-signal-safe, on a value it owns.
+    #[allow(unsafe_code)]
+    unsafe {
+        command.pre_exec(move || {
+            if libc::setrlimit(libc::RLIMIT_NPROC, &rlimit) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+}
+
+/// The real user id of the process at `dir` (a `/proc/<pid>` directory).
+#[cfg(target_os = "linux")]
+fn user_of(dir: &str) -> Option<u32> {
+    let status = std::fs::read_to_string(format!("{dir}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("Uid:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// How many threads the user `uid` runs on the machine: what `RLIMIT_NPROC` counts.
+#[cfg(target_os = "linux")]
+fn threads_of_user(uid: u32) -> u64 {
+    let Ok(processes) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    processes
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let dir = path.to_str()?;
+            if user_of(dir)? != uid {
+                return None;
+            }
+            Some(std::fs::read_dir(path.join("task")).ok()?.count() as u64)
+        })
+        .sum()
 }
 
 /// The number of threads in this process, where the system says (`/proc` on Linux).

@@ -1,13 +1,19 @@
 //! The course's fetchall: one thread per URL, results over a channel as they finish (section 5.2).
 
 use crate::fetch::{FetchError, Fetched, fetch};
+use chanlab_channels::limits::SpawnError;
 use crossbeam_channel::{Receiver, bounded, unbounded};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 use std::thread;
 use std::time::Duration;
 use ureq::Agent;
+use ureq::http::Uri;
 use ureq::tls::{RootCerts, TlsConfig};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 #[cfg(feature = "lesson")]
 use {
     crate::demo::Demo,
@@ -40,18 +46,59 @@ pub const MAX_CONCURRENCY: usize = 1024;
 impl Options {
     /// An HTTP agent shared by every fetch: the timeout applies end to end, the connection pool
     /// keeps as many idle connections as fetches can be in flight, and TLS trusts the system's
-    /// certificate authorities (so it works behind a company's TLS proxy too).
+    /// certificate authorities (so it works behind a company's TLS proxy too). Host names are
+    /// looked up by [`Lookup`].
     pub fn agent(&self) -> Agent {
         let tls = TlsConfig::builder()
             .root_certs(RootCerts::PlatformVerifier)
             .build();
-        Agent::config_builder()
+        let config = Agent::config_builder()
             .tls_config(tls)
             .timeout_global(Some(self.timeout))
             .max_idle_connections(self.concurrency)
             .max_idle_connections_per_host(self.concurrency)
-            .build()
-            .into()
+            .build();
+        Agent::with_parts(config, DefaultConnector::default(), Lookup)
+    }
+}
+
+/// Looks host names up the way ureq does, with two differences that matter when threads run
+/// short. ureq starts a thread for every lookup, so that the timeout holds while the system
+/// resolver waits, even for an address such as `127.0.0.1` that needs no lookup, and it panics if
+/// the thread cannot start. Here an address is taken as it is, with no thread; a name gets its
+/// thread when the system gives one, and is looked up without the timeout's guard when not.
+#[derive(Debug)]
+struct Lookup;
+
+impl Resolver for Lookup {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        // Without a timeout, ureq's resolver looks up on the calling thread.
+        let here = |uri: &Uri, config: &ureq::config::Config| {
+            DefaultResolver::default().resolve(uri, config, NextTimeout::default())
+        };
+        let host = uri.host().unwrap_or_default();
+        let address = host.trim_start_matches('[').trim_end_matches(']');
+        if timeout.after.is_not_happening() || address.parse::<IpAddr>().is_ok() {
+            return here(uri, config);
+        }
+        let (found, result) = std::sync::mpsc::sync_channel(1);
+        let (name, settings) = (uri.clone(), config.clone());
+        let lookup = thread::Builder::new().name("lookup".into()).spawn(move || {
+            let _ = found.send(here(&name, &settings)); // the fetch may have given up
+        });
+        if lookup.is_err() {
+            return here(uri, config); // no thread to spare: wait for the resolver itself
+        }
+        match result.recv_timeout(*timeout.after) {
+            Ok(addresses) => addresses,
+            Err(RecvTimeoutError::Timeout) => Err(ureq::Error::Timeout(timeout.reason)),
+            Err(RecvTimeoutError::Disconnected) => Err(ureq::Error::HostNotFound),
+        }
     }
 }
 
@@ -76,6 +123,10 @@ pub type Outcome = Result<Fetched, Failure>;
 /// token before it starts and takes one back when it ends. Dropping the receiver early stops
 /// the remaining fetches from starting; those in flight finish and their threads end.
 ///
+/// If the system refuses a thread, that URL's outcome is [`FetchError::NoThread`], saying how many
+/// threads had started and the likely limit, and no URL after it is tried; the fetches in flight
+/// finish, and the channel closes after their outcomes.
+///
 /// ```
 /// use chanlab_fetchall::concurrent::{Options, fetch_all};
 ///
@@ -91,6 +142,9 @@ pub fn fetch_all(urls: Vec<String>, options: &Options) -> Receiver<Outcome> {
     // ANCHOR: fetch_all
     let (tokens, slots) = bounded::<()>(concurrency);
     let abandoned = Arc::new(AtomicBool::new(false));
+    let total = urls.len();
+    let first_url = urls.first().cloned();
+    let dispatcher_tx = results_tx.clone();
     let dispatch = move || {
         for (i, url) in urls.into_iter().enumerate() {
             let _ = tokens.send(()); // blocks while `concurrency` fetches are in flight
@@ -117,9 +171,10 @@ pub fn fetch_all(urls: Vec<String>, options: &Options) -> Receiver<Outcome> {
                 .name(format!("fetch {i}"))
                 .spawn(fetcher)
             {
-                let _ = slots.recv();
-                let error = FetchError::Other(format!("could not start a thread: {e}"));
+                // Out of threads: report it once and stop, rather than fail every URL left.
+                let error = FetchError::NoThread(SpawnError::refused(i, total, e));
                 let _ = results_tx.send(Err(Failure { url, error }));
+                break;
             }
         }
     };
@@ -127,9 +182,10 @@ pub fn fetch_all(urls: Vec<String>, options: &Options) -> Receiver<Outcome> {
     if let Err(e) = thread::Builder::new()
         .name("fetchall".into())
         .spawn(dispatch)
+        && let Some(url) = first_url
     {
-        // The closure (and with it every sender) is gone: the receiver reports the closed channel.
-        eprintln!("fetchall: could not start the dispatcher: {e}");
+        let error = FetchError::NoThread(SpawnError::refused(0, total, e));
+        let _ = dispatcher_tx.send(Err(Failure { url, error }));
     }
     results
 }

@@ -1,5 +1,6 @@
 //! One HTTP GET: time it, count the body as it streams, and say precisely what went wrong.
 
+use chanlab_channels::limits::SpawnError;
 use std::fmt;
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
@@ -69,6 +70,10 @@ pub enum FetchError {
     /// Anything else the HTTP client reported (a TLS failure, a protocol error, ...).
     #[error("{0}")]
     Other(String),
+    /// The system would not start a thread for this URL, so neither it nor any URL after it was
+    /// fetched.
+    #[error("no thread for it: {0}; the URLs after it were not tried")]
+    NoThread(#[source] SpawnError),
 }
 // ANCHOR_END: errors
 

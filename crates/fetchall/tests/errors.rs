@@ -1,5 +1,5 @@
 //! Tests of failures: every kind of bad URL gets its own error line, exit status 1, and no hang.
-use chanlab_common::testing::{STEP_DEADLINE, run_step, within};
+use chanlab_common::testing::{STEP_DEADLINE, limit_threads, output_within, run_step, within};
 use chanlab_fetchall::errors::{self, bad_urls};
 use chanlab_fetchall::faults::FaultyServer;
 use std::net::TcpListener;
@@ -95,4 +95,47 @@ fn bad_usage_exits_2() {
             assert!(!output.stderr.is_empty(), "{args:?}: no message");
         }
     }
+}
+
+/// With threads for only about 40 fetches, 300 slow URLs at a concurrency of 200: one line says
+/// how many threads started, the error and the likely limit; every fetch that started finishes
+/// and prints its line; the exit status is 1. No abort, and no error line per URL left.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_refused_thread_is_one_line_and_the_fetches_in_flight_finish() {
+    let server = chanlab_server::Server::bind("127.0.0.1:0")
+        .unwrap()
+        .spawn()
+        .unwrap();
+    let urls: Vec<String> = (0..300)
+        .map(|_| format!("http://{}/sleep?ms=500", server.addr()))
+        .collect();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fetchall"));
+    command.args(["--", "--concurrency", "200"]).args(&urls);
+    limit_threads(&mut command, 40);
+    let output = output_within(STEP_DEADLINE, &mut command);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    let refused: Vec<&str> = stdout.lines().filter(|l| l.contains("no thread")).collect();
+    assert_eq!(refused.len(), 1, "{stdout}");
+    let line = refused[0];
+    assert!(line.contains("the system refused the next: "), "{line}");
+    assert!(line.contains("the likely limit: ulimit -u = "), "{line}");
+    let started: usize = line
+        .split("started ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {line:?}"));
+    assert!((1..300).contains(&started), "{line}");
+    let fetched = stdout
+        .lines()
+        .filter(|l| l.ends_with("/sleep?ms=500"))
+        .count();
+    assert_eq!(
+        fetched, started,
+        "a started fetch did not finish:\n{stdout}"
+    );
+    assert!(stdout.trim_end().ends_with("s elapsed"), "{stdout}");
 }

@@ -80,7 +80,10 @@ mod server;
 
 pub use http::{Handler, Request, Response};
 pub use routes::Router;
-pub use server::{Config, DEFAULT_ADDR, Error, Running, Server, Shutdown};
+pub use server::{
+    Config, DEFAULT_ADDR, Error, MAX_CONNECTIONS, Running, Server, Shutdown,
+    default_max_connections,
+};
 
 #[cfg(feature = "lesson")]
 use chanlab_common::{Lesson, Step};

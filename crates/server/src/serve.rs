@@ -24,7 +24,10 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     cx.say(format!(
         "serving {url}/  (try {url}/count, {url}/lissajous?cycles=7, {url}/debug)"
     ));
-    cx.say("Ctrl-C stops");
+    cx.say(format!(
+        "Ctrl-C stops; up to {} connections at once, more are answered 503",
+        server.config().max_connections
+    ));
     server.serve()?;
     // ANCHOR_END: ctrlc
     cx.say("stopped: every request answered, every connection thread joined");

@@ -3,6 +3,7 @@
 use crate::connection::{self, Connection};
 use crate::http::Handler;
 use crate::routes;
+use chanlab_channels::limits;
 use crossbeam_channel as channel;
 use parking_lot::Mutex;
 use socket2::{Domain, Protocol, Socket, Type};
@@ -66,6 +67,8 @@ pub enum Error {
 // ANCHOR: config
 pub struct Config {
     /// Live connections at most: each has a thread. Beyond it a connection is answered `503`.
+    /// The default is [`default_max_connections`]: 10,000, or fewer where this process cannot
+    /// hold that many.
     pub max_connections: usize,
     /// How long a client has to send a request's headers, counted from its first byte (from the
     /// connection's start for the first request): a slow client gets `408` and is closed.
@@ -83,10 +86,34 @@ pub struct Config {
 }
 // ANCHOR_END: config
 
+/// The most connections a server holds by default, where the process has room for them.
+pub const MAX_CONNECTIONS: usize = 10_000;
+
+/// File descriptors kept for everything but live connections: the listener, refused connections
+/// being drained, files the handlers open.
+const SPARE_FILES: u64 = 128;
+
+/// [`Config::default`]'s cap on live connections: [`MAX_CONNECTIONS`], or as many as this process
+/// can hold right now if that is fewer. Each connection takes a thread and two file descriptors
+/// (its socket, and the copy the server keeps to close it on shutdown), so the cap stays under
+/// the room left by the process's limits on both: `ulimit -n`, and those on threads that
+/// [`chanlab_channels::limits`] reads (memory maps, process ids, `ulimit -u`, the
+/// cgroup). It is read from the system when called; where the system reports no limits, it is
+/// [`MAX_CONNECTIONS`].
+pub fn default_max_connections() -> usize {
+    let threads = limits::thread_room().map(|limit| limit.room);
+    let files = limits::open_files().map(|limit| limit.room.saturating_sub(SPARE_FILES) / 2);
+    [threads, files]
+        .into_iter()
+        .flatten()
+        .fold(MAX_CONNECTIONS as u64, u64::min)
+        .max(1) as usize
+}
+
 impl Default for Config {
     fn default() -> Config {
         Config {
-            max_connections: 512,
+            max_connections: default_max_connections(),
             read_header_timeout: Duration::from_secs(10),
             read_body_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(60),
@@ -190,7 +217,16 @@ impl Shared {
     }
 
     pub(crate) fn forget(&self, id: u64) {
-        self.connections.lock().live.remove(&id);
+        self.withdraw(id);
+    }
+
+    /// Takes a connection out of the registry, handing back the server's copy of its socket.
+    fn withdraw(&self, id: u64) -> Option<TcpStream> {
+        self.connections
+            .lock()
+            .live
+            .remove(&id)
+            .map(|live| live.stream)
     }
 
     fn live_connections(&self) -> usize {
@@ -273,6 +309,11 @@ impl Server {
         }
     }
 
+    /// The limits and timeouts it serves with.
+    pub fn config(&self) -> Config {
+        self.shared.config
+    }
+
     /// The address bound: with port 0, the port the system chose.
     pub fn local_addr(&self) -> SocketAddr {
         self.shared.local_addr
@@ -346,8 +387,16 @@ impl Server {
                 .spawn(move || conn.serve());
             match spawned {
                 Ok(worker) => workers.push(worker),
-                // The closure, and with it the connection, was dropped: forget its entry.
-                Err(_) => self.shared.forget(id),
+                // No thread for it (the system's limit is nearer than the cap): the connection
+                // was dropped with the closure, but the registry's copy of its socket is open
+                // still, and answers `503` as a connection over the cap does.
+                Err(_) => {
+                    if let Some(stream) = self.shared.withdraw(id)
+                        && connection::send_refusal(&stream).is_ok()
+                    {
+                        let _ = refuse.try_send(stream);
+                    }
+                }
             }
         }
         drop(self.listener); // new connections are refused from here on

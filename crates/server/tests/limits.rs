@@ -168,3 +168,74 @@ fn a_client_that_does_not_read_is_dropped_after_the_write_timeout() {
         );
     });
 }
+
+/// Set in a child process of this test binary, which runs under a lowered thread limit.
+const UNDER_A_THREAD_LIMIT: &str = "CHANLAB_TEST_UNDER_A_THREAD_LIMIT";
+
+/// Where the system runs out of threads before the cap is reached, a connection it has no thread
+/// for is answered `503`, as one over the cap is, and not dropped; and the default cap is within
+/// what the process can hold. The limit is lowered for a child process only, so only the child
+/// meets it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_connection_the_system_has_no_thread_for_is_answered_503() {
+    const NAME: &str = "a_connection_the_system_has_no_thread_for_is_answered_503";
+    if std::env::var_os(UNDER_A_THREAD_LIMIT).is_some() {
+        return hold_connections_under_the_limit();
+    }
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", NAME, "--nocapture", "--test-threads=1"])
+        .env(UNDER_A_THREAD_LIMIT, "1");
+    chanlab_common::testing::limit_threads(&mut command, 40);
+    let output = chanlab_common::testing::output_within(DEADLINE, &mut command);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("held open with 200, the rest 503"),
+        "{stdout}"
+    );
+}
+
+/// The child's part: the default cap is what about 40 threads allow; a server capped far above
+/// that gets 100 connections, each kept open after one request.
+fn hold_connections_under_the_limit() {
+    let cap = chanlab_server::default_max_connections();
+    assert!(
+        (1..=40).contains(&cap),
+        "default cap {cap} with ~40 threads free"
+    );
+    let config = Config {
+        max_connections: 1000,
+        ..Config::default()
+    };
+    let server = Server::bind_with("127.0.0.1:0", config)
+        .unwrap()
+        .spawn()
+        .unwrap();
+    let mut held = Vec::new();
+    let mut refused = 0;
+    for _ in 0..100 {
+        let mut stream = connect(server.addr());
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            .unwrap();
+        match read_response(&mut stream).status {
+            200 => held.push(stream),
+            503 => refused += 1,
+            status => panic!("status {status}"),
+        }
+    }
+    assert!(
+        !held.is_empty() && refused > 0,
+        "{} held, {refused} refused",
+        held.len()
+    );
+    println!(
+        "default cap {cap}; {} held open with 200, the rest 503",
+        held.len()
+    );
+    drop(held);
+    server.shutdown().unwrap();
+}
