@@ -190,6 +190,8 @@ pub fn one_run_in_three<T: std::fmt::Debug>(
 /// For tests that must watch a program from outside: one that is meant to fail, or to meet a
 /// limit that only its own process should meet.
 pub fn output_within(deadline: Duration, command: &mut Command) -> Output {
+    // Shared, as `within` holds it: the threads reading the pipes are no other test's leak.
+    let _gate = enter(false);
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
