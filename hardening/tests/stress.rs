@@ -110,14 +110,20 @@ const STEPS: &[(&str, &str, Compare)] = &[
     ("tasks", "errgroup", Finishes), // which downloads finished before the first error
     ("tasks", "rate_limit", Shape), // when each tick came
     ("tasks", "blocking", Finishes), // how many heartbeats fit around the call
+    ("tasks", "serve", Shape),     // ports, and connections that fit the descriptor limit
 ];
 
 /// Steps that cannot run many copies at once, and how many can. `goroutines` starts 10,000
 /// threads at once; each thread takes four memory maps (its stack and the signal stack std
 /// gives it, each with a guard page) and Linux allows 65,530 by default, so a second copy
 /// would exhaust them — and a thread that cannot map its signal stack aborts the process.
-/// The tasks lesson's `spawn` starts as many threads beside its 100,000 tasks.
-const AT_MOST: &[(&str, &str, usize)] = &[("channels", "goroutines", 1), ("tasks", "spawn", 1)];
+/// The tasks lesson's `spawn` starts as many threads beside its 100,000 tasks, and its `serve`
+/// holds both ends of 1,000 connections: two copies could run out of file descriptors.
+const AT_MOST: &[(&str, &str, usize)] = &[
+    ("channels", "goroutines", 1),
+    ("tasks", "spawn", 1),
+    ("tasks", "serve", 1),
+];
 
 /// The lines of a transcript, prepared for comparison by `compare`.
 fn key(compare: Compare, transcript: &Transcript) -> Vec<String> {

@@ -4,18 +4,13 @@
 //! come within the idle timeout, the rest of its headers within the read-header timeout, its
 //! body within the read-body timeout, and each write of the answer within the write timeout.
 
-use crate::http::{
-    Handler, Head, MAX_HEADERS, Reject, Request, Response, TEXT_PLAIN, parse_head, reason,
-    request_path,
-};
+use crate::http::{Handler, Head, Reject, Response, answer, parse_head, with_request, write_head};
 use crate::server::Shared;
-use std::cell::RefCell;
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 /// The read buffer's first size; it grows for large headers and bodies.
 const INITIAL_BUFFER: usize = 4096;
@@ -211,41 +206,15 @@ impl Connection {
     /// Runs the handler on the request in `buf` and sends its answer; returns whether the
     /// connection stays open.
     fn answer(&mut self, head: &Head, res: &mut Response) -> io::Result<bool> {
-        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let mut parsed = httparse::Request::new(&mut headers);
         let buf = &self.buf[..head.len + head.content_length];
-        // The head parsed before; it parses the same way again.
-        let _ = parsed.parse(buf);
-        let (Some(method), Some(target), Some(minor_version)) =
-            (parsed.method, parsed.path, parsed.version)
-        else {
-            unreachable!("a complete head has a request line")
-        };
-        let Ok(path) = request_path(target.as_bytes()) else {
-            unreachable!("the target was checked with the head")
-        };
-        let request = Request {
-            method,
-            target,
-            path,
-            query: target.split_once('?').map_or("", |(_, q)| q),
-            minor_version,
-            headers: parsed.headers,
-            body: &buf[head.len..],
-            remote_addr: self.remote_addr,
-        };
-        res.reset();
-        let mut keep_alive = head.keep_alive;
-        // ANCHOR: panic
-        if catch_unwind(AssertUnwindSafe(|| self.handler.handle(&request, res))).is_err() {
-            // The handler's state is unknown: answer, then close.
-            res.reset();
-            res.error(500, "internal server error");
-            keep_alive = false;
-        }
-        // ANCHOR_END: panic
-        let keep_alive = keep_alive && !self.shared.stopping();
-        let head_only = request.method == "HEAD";
+        let (answered, head_only) = with_request(buf, head, self.remote_addr, |request| {
+            (
+                answer(&*self.handler, request, res),
+                request.method() == "HEAD",
+            )
+        });
+        // A handler that panicked left its state unknown: answer, then close.
+        let keep_alive = head.keep_alive && answered && !self.shared.stopping();
         write_response(&mut self.out, &self.stream, res, head_only, keep_alive)?;
         Ok(keep_alive)
     }
@@ -298,51 +267,16 @@ fn write_response(
     keep_alive: bool,
 ) -> io::Result<()> {
     out.clear();
-    write!(
-        out,
-        "HTTP/1.1 {} {}\r\nDate: ",
-        res.status,
-        reason(res.status)
-    )?;
-    with_date(|date| out.extend_from_slice(date.as_bytes()));
-    out.extend_from_slice(b"\r\n");
-    for (name, value) in &res.headers {
-        write!(out, "{name}: {value}\r\n")?;
-    }
-    if !res.body.is_empty() && res.header("Content-Type").is_none() {
-        write!(out, "Content-Type: {TEXT_PLAIN}\r\n")?;
-    }
-    write!(out, "Content-Length: {}\r\n", res.body.len())?;
-    if !keep_alive {
-        out.extend_from_slice(b"Connection: close\r\n");
-    }
-    out.extend_from_slice(b"\r\n");
+    write_head(out, res, keep_alive);
     if head_only {
         stream.write_all(out)
-    } else if res.body.len() <= COALESCE_BODY {
-        out.extend_from_slice(&res.body);
+    } else if res.body().len() <= COALESCE_BODY {
+        out.extend_from_slice(res.body());
         stream.write_all(out)
     } else {
         stream.write_all(out)?;
-        stream.write_all(&res.body)
+        stream.write_all(res.body())
     }
-}
-
-/// Calls `f` with the current `Date` header value, formatted at most once a second per thread.
-fn with_date(f: impl FnOnce(&str)) {
-    thread_local! {
-        static DATE: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
-    }
-    let now = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    DATE.with_borrow_mut(|(secs, date)| {
-        if *secs != now {
-            *secs = now;
-            *date = crate::http::http_date(now);
-        }
-        f(date)
-    });
 }
 
 /// Closes a connection the client may still be writing to. Closing a socket with unread input
@@ -372,9 +306,7 @@ fn linger(mut stream: &TcpStream) {
 pub(crate) fn send_refusal(stream: &TcpStream) -> io::Result<()> {
     stream.set_nonblocking(true)?;
     let _ = stream.set_nodelay(true);
-    let mut res = Response::new();
-    res.error(503, "server busy: too many connections, try again");
-    res.set_header("Retry-After", "1");
+    let res = Response::busy();
     let mut out = Vec::new();
     write_response(&mut out, stream, &res, false, false)?;
     stream.shutdown(Shutdown::Write)

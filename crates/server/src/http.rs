@@ -3,9 +3,12 @@
 //! fill in, and the [`Handler`] trait that joins them.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt::Display;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::SystemTime;
 
 /// Headers per request at most (httparse needs a fixed array); more is answered `431`.
 pub(crate) const MAX_HEADERS: usize = 64;
@@ -166,8 +169,17 @@ impl Response {
         }
     }
 
-    /// Back to an empty `200 OK`, keeping the buffers unless they grew large.
-    pub(crate) fn reset(&mut self) {
+    /// The `503` a server sends a connection it has no room for: it may retry in a second.
+    pub fn busy() -> Response {
+        let mut res = Response::new();
+        res.error(503, "server busy: too many connections, try again");
+        res.set_header("Retry-After", "1");
+        res
+    }
+
+    /// Back to an empty `200 OK`, keeping the buffers unless they grew large: a connection reuses
+    /// one `Response` for all its requests.
+    pub fn reset(&mut self) {
         self.status = 200;
         self.headers.clear();
         if self.body.capacity() > KEEP_BODY_CAPACITY {
@@ -398,6 +410,112 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     };
     let year = era * 400 + year_of_era + u64::from(month <= 2);
     (year, month, day)
+}
+
+/// Calls `f` with the request at the start of `buf`, whose head [`parse_head`] accepted as
+/// `head` and whose body follows it in full: the [`Request`] a handler sees, borrowed from `buf`.
+///
+/// ```
+/// use chanlab_server::http::{parse_head, with_request};
+///
+/// let buf = b"GET /caf%C3%A9?x=1 HTTP/1.1\r\nHost: h\r\n\r\n";
+/// let head = parse_head(buf, 16 * 1024).unwrap().unwrap();
+/// let addr = "127.0.0.1:9".parse().unwrap();
+/// let (path, x) = with_request(buf, &head, addr, |req| {
+///     (req.path().to_vec(), req.query_value("x").map(|v| v.into_owned()))
+/// });
+/// assert_eq!((path, x), ("/café".as_bytes().to_vec(), Some("1".to_owned())));
+/// ```
+///
+/// # Panics
+///
+/// If `buf` is shorter than the request `head` describes, or is not the request it was parsed
+/// from.
+pub fn with_request<R>(
+    buf: &[u8],
+    head: &Head,
+    remote_addr: SocketAddr,
+    f: impl FnOnce(&Request<'_>) -> R,
+) -> R {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut parsed = httparse::Request::new(&mut headers);
+    let buf = &buf[..head.len + head.content_length];
+    // The head parsed before; it parses the same way again.
+    let _ = parsed.parse(buf);
+    let (Some(method), Some(target), Some(minor_version)) =
+        (parsed.method, parsed.path, parsed.version)
+    else {
+        panic!("with_request needs a head that parse_head accepted")
+    };
+    let Ok(path) = request_path(target.as_bytes()) else {
+        panic!("with_request needs a head that parse_head accepted")
+    };
+    let request = Request {
+        method,
+        target,
+        path,
+        query: target.split_once('?').map_or("", |(_, q)| q),
+        minor_version,
+        headers: parsed.headers,
+        body: &buf[head.len..],
+        remote_addr,
+    };
+    f(&request)
+}
+
+/// Runs `handler` on `req` into `res` (reset first). A handler that panics is answered `500`
+/// instead, and this returns `false`: its state is unknown, so the connection should close.
+pub fn answer(handler: &dyn Handler, req: &Request<'_>, res: &mut Response) -> bool {
+    res.reset();
+    if catch_unwind(AssertUnwindSafe(|| handler.handle(req, res))).is_err() {
+        res.reset();
+        res.error(500, "internal server error");
+        return false;
+    }
+    true
+}
+
+/// Appends the head of `res` to `out`: status line, `Date`, its headers, `Content-Type` (text
+/// unless set), `Content-Length`, `Connection: close` unless `keep_alive`, and the blank line. The
+/// body follows it on the wire, except in the answer to a `HEAD` request.
+pub fn write_head(out: &mut Vec<u8>, res: &Response, keep_alive: bool) {
+    // Writing into a Vec cannot fail.
+    let _ = write!(
+        out,
+        "HTTP/1.1 {} {}\r\nDate: ",
+        res.status,
+        reason(res.status)
+    );
+    with_date(|date| out.extend_from_slice(date.as_bytes()));
+    out.extend_from_slice(b"\r\n");
+    for (name, value) in &res.headers {
+        let _ = write!(out, "{name}: {value}\r\n");
+    }
+    if !res.body.is_empty() && res.header("Content-Type").is_none() {
+        let _ = write!(out, "Content-Type: {TEXT_PLAIN}\r\n");
+    }
+    let _ = write!(out, "Content-Length: {}\r\n", res.body.len());
+    if !keep_alive {
+        out.extend_from_slice(b"Connection: close\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+/// Calls `f` with the current `Date` header value, formatted at most once a second per thread.
+fn with_date(f: impl FnOnce(&str)) {
+    thread_local! {
+        static DATE: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
+    }
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    DATE.with_borrow_mut(|(secs, date)| {
+        if *secs != now {
+            *secs = now;
+            *date = http_date(now);
+        }
+        f(date)
+    });
 }
 
 /// Parses and checks the request head at the start of `buf`, as a connection does before it

@@ -206,22 +206,44 @@ fn canonical(name: &str) -> String {
 ///
 /// The sleep cannot be interrupted: a shutdown waits for it, as it waits for any request.
 pub fn sleep(req: &Request<'_>, res: &mut Response) {
+    match sleep_ms(req) {
+        Ok(ms) => {
+            std::thread::sleep(Duration::from_millis(ms));
+            slept(ms, res);
+        }
+        Err(reason) => res.error(400, reason),
+    }
+}
+
+/// The milliseconds a `/sleep` request asks for, or why it is a bad request: the half of
+/// [`sleep`] that does not wait, for a server that waits its own way (an async timer).
+///
+/// ```
+/// use chanlab_server::http::{parse_head, with_request};
+/// use chanlab_server::routes::sleep_ms;
+///
+/// let buf = b"GET /sleep?ms=25 HTTP/1.1\r\nHost: h\r\n\r\n";
+/// let head = parse_head(buf, 1024).unwrap().unwrap();
+/// let ms = with_request(buf, &head, "127.0.0.1:9".parse().unwrap(), sleep_ms);
+/// assert_eq!(ms, Ok(25));
+/// ```
+pub fn sleep_ms(req: &Request<'_>) -> Result<u64, String> {
     let Some(value) = req.query_value("ms") else {
-        return res.error(
-            400,
-            format_args!("missing ms: use /sleep?ms=N, N from 0 to {MAX_SLEEP_MS}"),
-        );
+        return Err(format!(
+            "missing ms: use /sleep?ms=N, N from 0 to {MAX_SLEEP_MS}"
+        ));
     };
     match value.parse::<u64>() {
-        Ok(ms) if ms <= MAX_SLEEP_MS => {
-            std::thread::sleep(Duration::from_millis(ms));
-            res.text(200, format_args!("slept {ms} ms\n"));
-        }
-        _ => res.error(
-            400,
-            format_args!("ms must be a whole number from 0 to {MAX_SLEEP_MS}, not {value:?}"),
-        ),
+        Ok(ms) if ms <= MAX_SLEEP_MS => Ok(ms),
+        _ => Err(format!(
+            "ms must be a whole number from 0 to {MAX_SLEEP_MS}, not {value:?}"
+        )),
     }
+}
+
+/// The answer to a `/sleep` of `ms` milliseconds, once they have passed.
+pub fn slept(ms: u64, res: &mut Response) {
+    res.text(200, format_args!("slept {ms} ms\n"));
 }
 
 #[cfg(test)]

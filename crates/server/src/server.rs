@@ -125,7 +125,9 @@ impl Default for Config {
 }
 
 impl Config {
-    fn check(&self) -> Result<(), Error> {
+    /// Whether the values can work: every timeout above zero, room for a connection, a header
+    /// limit of at least 256 bytes.
+    pub fn check(&self) -> Result<(), Error> {
         let timeouts = [
             ("read_header_timeout", self.read_header_timeout),
             ("read_body_timeout", self.read_body_timeout),

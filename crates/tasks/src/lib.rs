@@ -104,6 +104,7 @@ pub mod fan_in;
 pub mod pipeline;
 pub mod rate_limit;
 pub mod select;
+pub mod serve;
 #[cfg(feature = "lesson")]
 pub mod worker_pool;
 
@@ -195,6 +196,12 @@ pub const LESSON: Lesson = Lesson {
             "5.10",
             "a blocking call in a task stalls its neighbours; spawn_blocking does not",
             blocking::run,
+        ),
+        Step::new(
+            "serve",
+            "5.9",
+            "the server lesson's routes, a task per connection: 1,000 kept alive at once",
+            serve::run,
         ),
     ],
 };

@@ -8,6 +8,7 @@ mod fan_in;
 mod pipeline;
 mod rate_limit;
 mod select;
+mod serve;
 mod spawn;
 mod worker_pool;
 
