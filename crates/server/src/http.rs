@@ -467,11 +467,14 @@ pub fn with_request<R>(
 /// instead, and this returns `false`: its state is unknown, so the connection should close.
 pub fn answer(handler: &dyn Handler, req: &Request<'_>, res: &mut Response) -> bool {
     res.reset();
+    // ANCHOR: panic
     if catch_unwind(AssertUnwindSafe(|| handler.handle(req, res))).is_err() {
+        // The handler's state is unknown: answer, and the caller closes the connection.
         res.reset();
         res.error(500, "internal server error");
         return false;
     }
+    // ANCHOR_END: panic
     true
 }
 
