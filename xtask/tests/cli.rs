@@ -35,7 +35,7 @@ fn an_unknown_step_exits_2_naming_the_steps() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("steps: goroutines, unbuffered, buffered"),
+        stderr.contains("steps: goroutines, unbuffered, handoff, buffered"),
         "{stderr}"
     );
 }
