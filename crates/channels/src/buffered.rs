@@ -19,13 +19,15 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     ));
     thread::scope(|s| {
         s.spawn(|| {
-            cx.sleep(Duration::from_secs(1));
+            let second = Duration::from_secs(1);
+            cx.sleep(second);
             let first = rx.recv().expect("three values are waiting");
-            cx.say(format!("receiver: took {first} after 1s, making room"));
+            let after = cx.secs(second);
+            cx.say(format!("receiver: took {first} after {after}, making room"));
         });
         tx.send(4).expect("the receiver is alive");
-        let waited = cx.lesson_elapsed().as_secs_f64();
-        cx.say(format!("sent 4 after waiting {waited:.1}s"));
+        let waited = cx.secs_since_start();
+        cx.say(format!("sent 4 after waiting {waited:.1}"));
     });
     drop(tx); // close: the receiver below drains what is left, then stops
     let rest: Vec<i32> = rx.iter().collect();

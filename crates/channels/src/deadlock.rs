@@ -23,9 +23,10 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let (tx, rx) = bounded::<i32>(0);
     // The only receiver is this thread, which is busy sending: `tx.send(1)` would wait forever.
     match tx.send_timeout(1, patience) {
-        Err(SendTimeoutError::Timeout(_)) => {
-            cx.say("main: a send nobody can receive timed out after 1s (Go: fatal error)")
-        }
+        Err(SendTimeoutError::Timeout(_)) => cx.say(format!(
+            "main: a send nobody can receive timed out after {}; Go: fatal error",
+            cx.secs(PATIENCE)
+        )),
         other => cx.say(format!("main: unexpected {other:?}")),
     }
     // ANCHOR_END: alone
@@ -44,7 +45,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
                         cx.say(format!("heard {msg:?}"));
                         let _ = to_b.send_timeout("hello, B", patience);
                     }
-                    Err(_) => cx.say("waited 1s for B: deadlock"),
+                    Err(_) => cx.say(format!("waited {} for B: deadlock", cx.secs(PATIENCE))),
                 }
             })?;
         thread::Builder::new()
@@ -56,7 +57,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
                         cx.say(format!("heard {msg:?}"));
                         let _ = to_a.send_timeout("hello, A", patience);
                     }
-                    Err(_) => cx.say("waited 1s for A: deadlock"),
+                    Err(_) => cx.say(format!("waited {} for A: deadlock", cx.secs(PATIENCE))),
                 }
             })?;
         Ok(())
@@ -88,8 +89,8 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     })?;
     // ANCHOR_END: broken_cycle
     cx.say(format!(
-        "main: with B speaking first both heard each other by {:.1}s",
-        cx.lesson_elapsed().as_secs_f64()
+        "main: with B speaking first both heard each other by {:.1}",
+        cx.secs_since_start()
     ));
     Ok(())
 }

@@ -31,8 +31,9 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         for (id, secs) in delays.into_iter().enumerate() {
             let results_tx = results_tx.clone();
             s.spawn(move || {
-                cx.sleep(Duration::from_secs(secs));
-                let _ = results_tx.send(format!("worker {id} took {secs}s"));
+                let work = Duration::from_secs(secs);
+                cx.sleep(work);
+                let _ = results_tx.send(format!("worker {id} took {}", cx.secs(work)));
             });
         }
         // As fetchall does: one receive per worker, in the order they finish.
@@ -44,9 +45,9 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         }
     });
     // ANCHOR_END: collect
-    let took = cx.unscaled(start.elapsed()).as_secs_f64();
+    let took = cx.secs_taken(start.elapsed());
     cx.say(format!(
-        "all three in {took:.1}s: the slowest, not the 6s sum"
+        "all three in {took:.1}: the slowest worker's time, not the sum of all three"
     ));
     Ok(())
 }

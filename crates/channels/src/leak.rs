@@ -78,7 +78,8 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     cx.sleep(Duration::from_secs(1));
     // ANCHOR_END: forgotten_sender
     cx.say(format!(
-        "main: 1s after the last job, worker finished = {}: leaked, blocked in recv",
+        "main: {} after the last job, worker finished = {}: leaked, blocked in recv",
+        cx.secs(Duration::from_secs(1)),
         worker.is_finished()
     ));
     // ANCHOR: fix

@@ -48,13 +48,14 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
             .spawn_scoped(s, || {
                 cx.say("sender: sending \"ping\" (nobody is receiving yet)");
                 tx.send("ping").expect("the receiver is alive");
-                let waited = cx.lesson_elapsed().as_secs_f64();
+                let waited = cx.secs_since_start();
                 cx.say(format!(
-                    "sender: send returned after {waited:.1}s, once the receiver took it"
+                    "sender: send returned after {waited:.1}, once the receiver took it"
                 ));
             })?;
-        cx.sleep(Duration::from_secs(1));
-        cx.say("receiver: ready after 1s");
+        let second = Duration::from_secs(1);
+        cx.sleep(second);
+        cx.say(format!("receiver: ready after {}", cx.secs(second)));
         let msg = rx.recv().expect("the sender sends once");
         cx.say(format!("receiver: got {msg:?}"));
         Ok(())

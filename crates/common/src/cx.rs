@@ -35,6 +35,73 @@ impl Pace {
     }
 }
 
+/// A span of a step's time, told truthfully at any pace: as it ran, and at a pace other than 1
+/// also what it is at pace 1, as in `0.1s (1s at pace 1)`. At pace 1 it is just `1s`.
+///
+/// A precision (`{:.1}`) applies to the lesson's figure; the figure as run gets the extra
+/// decimals the pace needs to stay readable (`0.10s (1.0s at pace 1)` at pace 0.1). Without one,
+/// figures show up to three decimals, trailing zeros dropped.
+///
+/// ```
+/// use chanlab_common::Cx;
+/// use std::time::Duration;
+///
+/// let second = Duration::from_secs(1);
+/// assert_eq!(Cx::capture(1.0).secs(second).to_string(), "1s");
+/// assert_eq!(Cx::capture(0.1).secs(second).to_string(), "0.1s (1s at pace 1)");
+/// assert_eq!(format!("{:.1}", Cx::capture(0.1).secs(second)), "0.10s (1.0s at pace 1)");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Seconds {
+    lesson: Duration,
+    pace: Pace,
+}
+
+impl Seconds {
+    /// The span at pace 1.
+    pub fn lesson(self) -> Duration {
+        self.lesson
+    }
+
+    /// The span as it ran.
+    pub fn real(self) -> Duration {
+        self.pace.scale(self.lesson)
+    }
+}
+
+impl Display for Seconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lesson = self.lesson.as_secs_f64();
+        let pace = self.pace.factor();
+        if pace == 1.0 {
+            return write_secs(f, lesson, f.precision(), 0);
+        }
+        // Decimals for the figure as run: a tenth of the pace needs one more, and so on.
+        let extra = (-pace.log10()).ceil().max(0.0) as usize;
+        write_secs(f, lesson * pace, f.precision(), extra)?;
+        f.write_str(" (")?;
+        write_secs(f, lesson, f.precision(), 0)?;
+        f.write_str(" at pace 1)")
+    }
+}
+
+/// `secs` with `precision + extra` decimals, or up to `3 + extra` without trailing zeros.
+fn write_secs(
+    f: &mut fmt::Formatter<'_>,
+    secs: f64,
+    precision: Option<usize>,
+    extra: usize,
+) -> fmt::Result {
+    match precision {
+        Some(decimals) => write!(f, "{secs:.*}s", decimals + extra),
+        None => {
+            let text = format!("{secs:.*}", 3 + extra);
+            let text = text.trim_end_matches('0').trim_end_matches('.');
+            write!(f, "{text}s")
+        }
+    }
+}
+
 /// One line a step said: when, on which thread, and what.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
@@ -202,9 +269,28 @@ impl Cx {
     }
 
     /// Real time since the step started, converted back to the lesson's clock: what the step
-    /// would have taken at pace 1. Steps print this, so their lines read the same at any pace.
+    /// would have taken at pace 1.
     pub fn lesson_elapsed(&self) -> Duration {
         self.unscaled(self.elapsed())
+    }
+
+    /// `lesson` (a span of the lesson's time, as the code says it: `Duration::from_secs(1)`),
+    /// told as it runs at this pace: what a step prints instead of a bare `1s`.
+    pub fn secs(&self, lesson: Duration) -> Seconds {
+        Seconds {
+            lesson,
+            pace: self.shared.pace,
+        }
+    }
+
+    /// A span measured on the real clock, told at this pace.
+    pub fn secs_taken(&self, real: Duration) -> Seconds {
+        self.secs(self.unscaled(real))
+    }
+
+    /// The time since the step started, told at this pace.
+    pub fn secs_since_start(&self) -> Seconds {
+        self.secs_taken(self.elapsed())
     }
 
     /// A real duration converted to the lesson's clock (the inverse of [`Cx::scaled`]).

@@ -32,7 +32,7 @@ pub mod runner;
 pub mod testing;
 pub mod timeline;
 
-pub use cx::{Cx, Event, Pace, Transcript};
+pub use cx::{Cx, Event, Pace, Seconds, Transcript};
 
 /// The guard of a lock, even one a panicking thread left poisoned: the data behind chanlab's
 /// own locks (lines said, threads counted) stays valid whatever panicked.

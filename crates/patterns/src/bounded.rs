@@ -148,8 +148,8 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR_END: go_way
     let (running, alive) = gauge.peaks();
     cx.say(format!(
-        "Go's way: {tasks} tasks in {:.1}s, at most {running} running, {alive} threads alive at once",
-        cx.unscaled(start.elapsed()).as_secs_f64()
+        "Go's way: {tasks} tasks in {:.1}, at most {running} running, {alive} threads alive at once",
+        cx.secs_taken(start.elapsed())
     ));
 
     let start = Instant::now();
@@ -163,8 +163,8 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR_END: slot_first
     let (running, alive) = gauge.peaks();
     cx.say(format!(
-        "slot first: {tasks} tasks in {:.1}s, at most {running} running, {alive} threads alive at once",
-        cx.unscaled(start.elapsed()).as_secs_f64()
+        "slot first: {tasks} tasks in {:.1}, at most {running} running, {alive} threads alive at once",
+        cx.secs_taken(start.elapsed())
     ));
     Ok(())
 }

@@ -355,9 +355,9 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     select! {
         recv(work) -> result => cx.say(result?),
         recv(ctx.done()) -> _ => cx.say(format!(
-            "work cancelled: {} (after {:.1}s)",
+            "work cancelled: {}, after {:.1}",
             ctx.err().expect("done, so ended"),
-            cx.lesson_elapsed().as_secs_f64()
+            cx.secs_since_start()
         )),
     }
     // ANCHOR_END: timeout
@@ -397,8 +397,9 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let _ = ctx.done().recv(); // the timer thread ends the context at the deadline
     // ANCHOR_END: deadline
     cx.say(format!(
-        "deadline 1.0s ahead: ended after {:.1}s with {:?}",
-        cx.unscaled(start.elapsed()).as_secs_f64(),
+        "deadline {:.1} ahead: ended after {:.1} with {:?}",
+        cx.secs(Duration::from_secs(1)),
+        cx.secs_taken(start.elapsed()),
         ctx.err()
     ));
 
@@ -462,8 +463,8 @@ fn cancelled_pipeline(cx: &Cx) -> anyhow::Result<()> {
     })?; // the scope joins the three stage threads
     // ANCHOR_END: pipeline
     cx.say(format!(
-        "all three stage threads have exited, {:.1}s after the pipeline started",
-        cx.unscaled(start.elapsed()).as_secs_f64()
+        "all three stage threads have exited, {:.1} after the pipeline started",
+        cx.secs_taken(start.elapsed())
     ));
     Ok(())
 }

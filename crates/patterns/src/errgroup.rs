@@ -179,18 +179,18 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     ] {
         let (ctx, cx) = (ctx.clone(), cx.clone());
         group.spawn(move || {
-            let at = || cx.lesson_elapsed().as_secs_f64();
+            let at = || cx.secs_since_start();
             match work(&cx, &ctx, Duration::from_secs_f64(seconds)) {
                 Ok(()) if fails => {
-                    cx.say(format!("{name}: server error at {:.1}s", at()));
+                    cx.say(format!("{name}: server error at {:.1}", at()));
                     Err(format!("{name}: 503 Service Unavailable"))
                 }
                 Ok(()) => {
-                    cx.say(format!("{name}: downloaded at {:.1}s", at()));
+                    cx.say(format!("{name}: downloaded at {:.1}", at()));
                     Ok(())
                 }
                 Err(e) => {
-                    cx.say(format!("{name}: stopped at {:.1}s: {e}", at()));
+                    cx.say(format!("{name}: stopped at {:.1}: {e}", at()));
                     Err(format!("{name}: {e}"))
                 }
             }

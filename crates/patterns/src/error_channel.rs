@@ -91,8 +91,8 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let report = |what: &str, outcome: Result<&str, WorkError<&str>>| match outcome {
         Ok(value) => cx.say(format!("{what}: ok, {value}")),
         Err(WorkError::TimedOut(after)) => cx.say(format!(
-            "{what}: timed out after {:.1}s",
-            cx.unscaled(after).as_secs_f64()
+            "{what}: timed out after {:.1}",
+            cx.secs_taken(after)
         )),
         Err(e) => cx.say(format!("{what}: {e}")),
     };
@@ -124,8 +124,8 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let _ = worker_finished.recv(); // disconnects when the work returns
     // ANCHOR_END: late
     cx.say(format!(
-        "the slow worker finished at {:.1}s; its send found no receiver, failed, and the thread ended",
-        cx.unscaled(start.elapsed()).as_secs_f64()
+        "the slow worker finished at {:.1}; its send found no receiver, failed, and the thread ended",
+        cx.secs_taken(start.elapsed())
     ));
     Ok(())
 }

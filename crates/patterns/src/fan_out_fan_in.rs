@@ -125,10 +125,13 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         sum += square;
     }
     // ANCHOR_END: fan_out_fan_in
-    let took = cx.unscaled(start.elapsed()).as_secs_f64();
+    let took = cx.secs_taken(start.elapsed());
+    let each = Duration::from_millis(100);
     cx.say(format!("sum of the squares of 1..=12: {sum}"));
     cx.say(format!(
-        "12 squares of 0.1s each took {took:.1}s on 3 workers (1.2s one after another)"
+        "12 squares of {} each took {took:.1} on 3 workers; one after another: {}",
+        cx.secs(each),
+        cx.secs(each * 12)
     ));
     Ok(())
 }

@@ -162,8 +162,12 @@ impl<K, V, F> fmt::Debug for Memo<K, V, F> {
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR: run
     let slow_square = Memo::new(|n: u64| {
-        cx.say(format!("computing {n}² (0.5s)"));
-        cx.sleep(Duration::from_millis(500));
+        let half_second = Duration::from_millis(500);
+        cx.say(format!(
+            "computing {n}², which takes {}",
+            cx.secs(half_second)
+        ));
+        cx.sleep(half_second);
         n * n
     });
     let start = Instant::now();
@@ -175,8 +179,8 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
                     .name(format!("caller {}", i + 1))
                     .spawn_scoped(s, move || {
                         let square = slow_square.get(n);
-                        let at = cx.lesson_elapsed().as_secs_f64();
-                        cx.say(format!("got {n}² = {square} at {at:.1}s"));
+                        let at = cx.secs_since_start();
+                        cx.say(format!("got {n}² = {square} at {at:.1}"));
                     })
                     .map(drop)
             })
@@ -185,15 +189,15 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     ask([3, 4, 3, 3, 4, 5])?;
     // ANCHOR_END: run
     cx.say(format!(
-        "6 calls, 3 computations, all done at {:.1}s: the same key waited for one computation, \
+        "6 calls, 3 computations, all done at {:.1}: the same key waited for one computation, \
          different keys ran side by side",
-        cx.unscaled(start.elapsed()).as_secs_f64()
+        cx.secs_taken(start.elapsed())
     ));
     let again = Instant::now();
     ask([5, 4, 3, 3, 4, 5])?;
     cx.say(format!(
-        "asked again: answered from the cache in {:.1}s",
-        cx.unscaled(again.elapsed()).as_secs_f64()
+        "asked again: answered from the cache in {:.1}",
+        cx.secs_taken(again.elapsed())
     ));
     Ok(())
 }

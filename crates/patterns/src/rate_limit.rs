@@ -152,14 +152,14 @@ impl RateLimiter {
 #[cfg(feature = "lesson")]
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let interval = cx.scaled(Duration::from_millis(200));
-    let at = |start: Instant| cx.unscaled(start.elapsed()).as_secs_f64();
+    let at = |start: Instant| cx.secs_taken(start.elapsed());
 
     // ANCHOR: ticker
     let start = Instant::now();
     let limiter = tick(interval); // Go: time.Tick(200 * time.Millisecond)
     for request in 1..=5 {
         limiter.recv()?; // the first tick comes after one interval
-        cx.say(format!("ticker: request {request} at {:.1}s", at(start)));
+        cx.say(format!("ticker: request {request} at {:.1}", at(start)));
     }
     // ANCHOR_END: ticker
     drop(limiter);
@@ -169,7 +169,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let limiter = RateLimiter::bursty(interval, 3)?;
     for request in 1..=6 {
         limiter.wait(); // three at once, then one every 200 ms
-        cx.say(format!("bursty: request {request} at {:.1}s", at(start)));
+        cx.say(format!("bursty: request {request} at {:.1}", at(start)));
     }
     // ANCHOR_END: bursty
 
@@ -185,7 +185,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
                     for request in 1..=2 {
                         limiter.wait();
                         cx.say(format!(
-                            "client {client}: request {request} at {:.1}s",
+                            "client {client}: request {request} at {:.1}",
                             at(start)
                         ));
                     }
@@ -195,8 +195,9 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     })?;
     // ANCHOR_END: shared
     cx.say(format!(
-        "4 clients × 2 requests through one limiter: 3 at once, the other 5 at 200ms steps, \
-         done at {:.1}s",
+        "4 clients × 2 requests through one limiter: 3 at once, the other 5 {} apart, \
+         done at {:.1}",
+        cx.secs(Duration::from_millis(200)),
         at(start)
     ));
     Ok(())

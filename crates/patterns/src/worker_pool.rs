@@ -165,10 +165,13 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let mut doubled: Vec<u32> = results.iter().collect();
     // ANCHOR_END: run
     doubled.sort_unstable();
-    let took = cx.unscaled(start.elapsed()).as_secs_f64();
+    let took = cx.secs_taken(start.elapsed());
+    let second = Duration::from_secs(1);
     cx.say(format!("results: {doubled:?}"));
     cx.say(format!(
-        "5 jobs of 1s on 3 workers took {took:.1}s (5s one after another)"
+        "5 jobs of {} on 3 workers took {took:.1}; one after another: {}",
+        cx.secs(second),
+        cx.secs(second * 5)
     ));
     Ok(())
 }

@@ -17,7 +17,7 @@ fn the_step_times_out_cancels_and_stops_every_pipeline_stage() {
     let pace = 0.1;
     let t = run_step(context::run, pace);
     let timed_out = t
-        .find("work cancelled: context deadline exceeded (after ")
+        .find("work cancelled: context deadline exceeded, after ")
         .unwrap_or_else(|| panic!("the 2 s timeout did not cancel the 3 s work:\n{t}"));
     assert!(timed_out.at >= Duration::from_secs(2).mul_f64(pace), "{t}");
     for line in [

@@ -18,22 +18,23 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         thread::Builder::new()
             .name("ch1 sender".into())
             .spawn_scoped(s, || {
-                cx.say("sleeping 2s before sending on ch1");
-                cx.sleep(Duration::from_secs(2));
+                let delay = Duration::from_secs(2);
+                cx.say(format!("sleeping {} before sending on ch1", cx.secs(delay)));
+                cx.sleep(delay);
                 cx.say("sending on ch1");
                 tx1.send("message from ch1")
             })?;
         thread::Builder::new()
             .name("ch2 sender".into())
             .spawn_scoped(s, || {
-                cx.say("sleeping 1s before sending on ch2");
-                cx.sleep(Duration::from_secs(1));
+                let delay = Duration::from_secs(1);
+                cx.say(format!("sleeping {} before sending on ch2", cx.secs(delay)));
+                cx.sleep(delay);
                 cx.say("sending on ch2");
                 tx2.send("message from ch2")
             })?;
         let report = |msg: &str| {
-            let at = cx.lesson_elapsed().as_secs_f64();
-            cx.say(format!("Received: {msg} (at {at:.1}s)"));
+            cx.say(format!("Received: {msg} at {:.1}", cx.secs_since_start()));
         };
         for _ in 0..2 {
             select! {
@@ -44,9 +45,9 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         Ok(())
     })?;
     // ANCHOR_END: basic
-    let took = cx.unscaled(start.elapsed()).as_secs_f64();
+    let took = cx.secs_taken(start.elapsed());
     cx.say(format!(
-        "both received in {took:.1}s: the slower producer's 2s, not 1s + 2s"
+        "both received in {took:.1}: the slower producer's time, not the sum of both"
     ));
     Ok(())
 }

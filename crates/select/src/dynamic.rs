@@ -68,10 +68,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
             .collect();
         drain_all(&receivers, |index, message| {
             received[index] += 1;
-            cx.say(format!(
-                "{message} (at {:.1}s)",
-                cx.lesson_elapsed().as_secs_f64()
-            ));
+            cx.say(format!("{message} at {:.1}", cx.secs_since_start()));
         });
     });
     cx.say(format!(

@@ -42,12 +42,13 @@ pub fn spins_before_value(delay: Duration, disable_closed: bool) -> u64 {
 
 /// The closed arm spins; then the same loop with the arm switched off.
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
-    let delay = cx.scaled(Duration::from_millis(100));
-    let spins = spins_before_value(delay, false);
+    let delay = Duration::from_millis(100);
+    let spins = spins_before_value(cx.scaled(delay), false);
     cx.say(format!(
-        "the closed arm fired {spins} times in 0.1s: a busy loop burning a core"
+        "the closed arm fired {spins} times in {}: a busy loop burning a core",
+        cx.secs(delay)
     ));
-    let spins = spins_before_value(delay, true);
+    let spins = spins_before_value(cx.scaled(delay), true);
     cx.say(format!(
         "with never() in its place it fired {spins} time, then the select waited quietly"
     ));

@@ -21,7 +21,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
                 recv(done) -> _ => break,
                 recv(ticker) -> _ => {
                     ticks += 1;
-                    cx.say(format!("Tick {ticks} at {:.1}s", cx.lesson_elapsed().as_secs_f64()));
+                    cx.say(format!("Tick {ticks} at {:.1}", cx.secs_since_start()));
                 }
             }
         }

@@ -36,29 +36,37 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
             let _ = tx.send("result");
         }
     });
-    match recv_within(&rx, cx.scaled(Duration::from_secs(1))) {
+    let d = Duration::from_secs(1);
+    match recv_within(&rx, cx.scaled(d)) {
         Some(result) => cx.say(format!("Got result: {result}")),
-        None => cx.say("Timeout! (after(1s) won the select)"),
+        None => cx.say(format!(
+            "Timeout! after(d) won the select, d = {}",
+            cx.secs(d)
+        )),
     }
     // ANCHOR_END: timeout
 
     // ANCHOR: other_ways
     // The same deadline, said two other ways.
+    let d = Duration::from_millis(500);
     select! {
         recv(rx) -> msg => cx.say(format!("Got result: {msg:?}")),
-        default(cx.scaled(Duration::from_millis(500))) => cx.say("Timeout! (select's default(d) arm)"),
+        default(cx.scaled(d)) => cx.say(format!("Timeout! select's default(d) arm, d = {}", cx.secs(d))),
     }
-    match rx.recv_timeout(cx.scaled(Duration::from_millis(250))) {
+    let d = Duration::from_millis(250);
+    match rx.recv_timeout(cx.scaled(d)) {
         Ok(result) => cx.say(format!("Got result: {result}")),
-        Err(RecvTimeoutError::Timeout) => cx.say("Timeout! (recv_timeout)"),
+        Err(RecvTimeoutError::Timeout) => {
+            cx.say(format!("Timeout! recv_timeout(d), d = {}", cx.secs(d)))
+        }
         Err(RecvTimeoutError::Disconnected) => cx.say("the worker hung up"),
     }
     // ANCHOR_END: other_ways
     // A timeout ends the wait, not the work: the worker is still running.
     worker.join().expect("the worker ends by itself");
     cx.say(format!(
-        "the worker finished anyway at {:.1}s; its result is still buffered: {:?}",
-        cx.lesson_elapsed().as_secs_f64(),
+        "the worker finished anyway at {:.1}; its result is still buffered: {:?}",
+        cx.secs_since_start(),
         rx.try_recv()
     ));
     Ok(())

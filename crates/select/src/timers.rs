@@ -65,10 +65,7 @@ impl Timer {
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     let timer1 = Timer::new(cx.scaled(Duration::from_secs(2)));
     timer1.channel().recv()?;
-    cx.say(format!(
-        "Timer 1 fired at {:.1}s",
-        cx.lesson_elapsed().as_secs_f64()
-    ));
+    cx.say(format!("Timer 1 fired at {:.1}", cx.secs_since_start()));
 
     // ANCHOR: stop
     let mut timer2 = Timer::new(cx.scaled(Duration::from_secs(1)));
@@ -78,7 +75,10 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR_END: stop
     select! {
         recv(timer2.channel()) -> _ => cx.say("Timer 2 fired after all (a bug)"),
-        recv(after(cx.scaled(Duration::from_secs(2)))) -> _ => cx.say("2s later Timer 2 has still not fired: stop is final"),
+        recv(after(cx.scaled(Duration::from_secs(2)))) -> _ => cx.say(format!(
+            "{} later Timer 2 has still not fired: stop is final",
+            cx.secs(Duration::from_secs(2))
+        )),
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ fn one_timer_fires_and_the_stopped_one_never_does() {
         t.lines()[1..],
         [
             "Timer 2 stopped before it fired",
-            "2s later Timer 2 has still not fired: stop is final"
+            "0.4s (2s at pace 1) later Timer 2 has still not fired: stop is final"
         ],
         "{t}"
     );

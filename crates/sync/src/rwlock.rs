@@ -61,9 +61,10 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         }
     });
     cx.say(format!(
-        "{READERS} readers, {} inside at once: {:.1}s for {READERS} reads of 1s",
+        "{READERS} readers, {} inside at once: {:.1} for {READERS} reads of {}",
         readers.most(),
-        cx.unscaled(start.elapsed()).as_secs_f64()
+        cx.secs_taken(start.elapsed()),
+        cx.secs(Duration::from_secs(1))
     ));
     // ANCHOR_END: readers
 
@@ -84,9 +85,10 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         }
     });
     cx.say(format!(
-        "{WRITERS} writers, {} inside at once: {:.1}s for {WRITERS} writes of 1s",
+        "{WRITERS} writers, {} inside at once: {:.1} for {WRITERS} writes of {}",
         writers.most(),
-        cx.unscaled(start.elapsed()).as_secs_f64()
+        cx.secs_taken(start.elapsed()),
+        cx.secs(Duration::from_secs(1))
     ));
     // ANCHOR_END: writers
     cx.say(format!("config is now {}", *config.read()));

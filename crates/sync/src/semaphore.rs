@@ -158,8 +158,9 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     });
     // ANCHOR_END: limit
     cx.say(format!(
-        "{JOBS} jobs of 1s, {PERMITS} at a time: {:.1}s, at most {} inside at once",
-        cx.lesson_elapsed().as_secs_f64(),
+        "{JOBS} jobs of {}, {PERMITS} at a time: {:.1}, at most {} inside at once",
+        cx.secs(Duration::from_secs(1)),
+        cx.secs_since_start(),
         most.load(Ordering::SeqCst)
     ));
 

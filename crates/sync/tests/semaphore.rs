@@ -28,7 +28,7 @@ fn six_jobs_two_at_a_time_take_three_job_times() {
             assert!((1..=PERMITS).contains(&inside), "{line}:\n{t}");
         }
         // Three waves of one second: if more than two had run at once, it would take less.
-        let summary = t.find("jobs of 1s").expect("summary");
+        let summary = t.find(&format!("{JOBS} jobs of ")).expect("summary");
         assert!(summary.at >= scaled(2.9), "more than two ran at once:\n{t}");
         assert!(
             t.contains("holding 2 permits: available() = 0, try_acquire() is None"),
@@ -38,7 +38,7 @@ fn six_jobs_two_at_a_time_take_three_job_times() {
     };
     // ...and two did run at once: one by one it would take six.
     let fast = |t: &Transcript| {
-        let summary = t.find("jobs of 1s").unwrap();
+        let summary = t.find(&format!("{JOBS} jobs of ")).unwrap();
         summary.at < scaled(5.0)
             && summary
                 .text
