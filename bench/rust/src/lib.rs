@@ -19,6 +19,7 @@ pub mod channels;
 pub mod http;
 pub mod rendezvous;
 pub mod sync;
+pub mod tasks;
 pub mod threads;
 
 use std::time::{Duration, Instant};
@@ -98,6 +99,7 @@ pub const GROUPS: &[&[Implementation]] = &[
     rendezvous::IMPLEMENTATIONS,
     threads::IMPLEMENTATIONS,
     sync::IMPLEMENTATIONS,
+    tasks::IMPLEMENTATIONS,
     http::IMPLEMENTATIONS,
 ];
 

@@ -33,15 +33,27 @@ const LABELS: &[(&str, &[&str])] = &[
             "std mpsc",
             "kanal",
             "chanlab Handoff (spin, then park)",
+            "tokio tasks, mpsc(1), current-thread",
+            "tokio tasks, mpsc(1), multi-thread",
+            "tokio tasks, kanal async (0), current-thread",
         ],
     ),
-    ("select", &["crossbeam select!"]),
+    (
+        "select",
+        &[
+            "crossbeam select!",
+            "tokio tasks, select!, current-thread",
+            "tokio tasks, select!, multi-thread",
+        ],
+    ),
     (
         "spawn",
         &[
             "std::thread::spawn",
             "chanlab spawn_many (64 KiB)",
             "chanlab WorkerPool (4), tiny jobs",
+            "tokio tasks, current-thread",
+            "tokio tasks, multi-thread",
         ],
     ),
     (
@@ -50,11 +62,20 @@ const LABELS: &[(&str, &[&str])] = &[
             "chanlab generate/filter/map",
             "crossbeam, hand-written",
             "std mpsc, hand-written",
+            "tokio tasks, chanlab stages, current-thread",
+            "tokio tasks, chanlab stages, multi-thread",
+            "tokio tasks, kanal async (0), current-thread",
+            "tokio tasks, one-slot channel, current-thread",
         ],
     ),
     (
         "worker-pool",
-        &["chanlab WorkerPool", "crossbeam, hand-written"],
+        &[
+            "chanlab WorkerPool",
+            "crossbeam, hand-written",
+            "tokio tasks (4), current-thread",
+            "tokio tasks (4), multi-thread",
+        ],
     ),
     ("mutex", &["parking_lot::Mutex", "std::sync::Mutex"]),
     (
@@ -63,7 +84,12 @@ const LABELS: &[(&str, &[&str])] = &[
     ),
     (
         "context-cancel",
-        &["chanlab Context", "crossbeam, drop a Sender"],
+        &[
+            "chanlab Context",
+            "crossbeam, drop a Sender",
+            "CancellationToken, current-thread",
+            "CancellationToken, multi-thread",
+        ],
     ),
     ("fetchall", &["chanlab fetch_all"]),
 ];

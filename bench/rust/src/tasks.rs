@@ -1,0 +1,422 @@
+//! The same workloads as tokio tasks (the tasks lesson), on both runtime flavours: a current-
+//! thread runtime (every task on one thread, as `GOMAXPROCS=1`) and a multi-thread runtime with
+//! one worker per core (2 here, as Go's `GOMAXPROCS`). The runtime is built before the clock
+//! starts, as Go's exists before `main`.
+
+use crate::threads::job;
+use crate::{Error, Implementation, check_ops, checked, sum_below};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::runtime::{Builder, Runtime};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// A runtime flavour, as a row label says it.
+#[derive(Clone, Copy, Debug)]
+pub enum Flavor {
+    /// `new_current_thread`.
+    Current,
+    /// `new_multi_thread` with two workers.
+    Multi,
+}
+
+impl Flavor {
+    fn runtime(self) -> Result<Runtime, Error> {
+        let mut builder = match self {
+            Flavor::Current => Builder::new_current_thread(),
+            Flavor::Multi => {
+                let mut b = Builder::new_multi_thread();
+                b.worker_threads(2);
+                b
+            }
+        };
+        Ok(builder.enable_all().build()?)
+    }
+}
+
+macro_rules! rows {
+    ($($case:literal, $label:literal, $run:expr;)*) => {
+        &[$(Implementation { case: $case, label: $label, run: $run }),*]
+    };
+}
+
+/// The rows of this group.
+pub const IMPLEMENTATIONS: &[Implementation] = rows![
+    "ping-pong", "tokio tasks, mpsc(1), current-thread", |s| ping_pong(Flavor::Current, s.ops);
+    "ping-pong", "tokio tasks, mpsc(1), multi-thread", |s| ping_pong(Flavor::Multi, s.ops);
+    "select", "tokio tasks, select!, current-thread", |s| select(Flavor::Current, s.ops);
+    "select", "tokio tasks, select!, multi-thread", |s| select(Flavor::Multi, s.ops);
+    "spawn", "tokio tasks, current-thread", |s| spawn(Flavor::Current, s.ops);
+    "spawn", "tokio tasks, multi-thread", |s| spawn(Flavor::Multi, s.ops);
+    "pipeline", "tokio tasks, chanlab stages, current-thread", |s| pipeline(Flavor::Current, s.ops);
+    "pipeline", "tokio tasks, chanlab stages, multi-thread", |s| pipeline(Flavor::Multi, s.ops);
+    "pipeline", "tokio tasks, kanal async (0), current-thread", |s| pipeline_kanal(Flavor::Current, s.ops);
+    "pipeline", "tokio tasks, one-slot channel, current-thread", |s| pipeline_slot(Flavor::Current, s.ops);
+    "ping-pong", "tokio tasks, kanal async (0), current-thread", |s| ping_pong_kanal(Flavor::Current, s.ops);
+    "worker-pool", "tokio tasks (4), current-thread", |s| worker_pool(Flavor::Current, s.ops);
+    "worker-pool", "tokio tasks (4), multi-thread", |s| worker_pool(Flavor::Multi, s.ops);
+    "context-cancel", "CancellationToken, current-thread", |s| context_cancel(Flavor::Current, s.ops);
+    "context-cancel", "CancellationToken, multi-thread", |s| context_cancel(Flavor::Multi, s.ops);
+];
+
+/// Runs `work` on a new runtime of `flavor` and times it; `work` returns its checksum.
+fn timed_on<F>(flavor: Flavor, ops: u64, work: F) -> Result<(f64, u64), Error>
+where
+    F: Future<Output = u64>,
+{
+    let runtime = flavor.runtime()?;
+    let start = Instant::now();
+    let got = runtime.block_on(work);
+    Ok((crate::per_op(start.elapsed(), ops), got))
+}
+
+/// A value bounced between two tasks over two `mpsc` channels of capacity 1 (tokio's smallest;
+/// each side waits for the other's answer, so neither runs ahead). One operation: one round trip.
+pub fn ping_pong(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+    let (ns, ball) = timed_on(flavor, ops, async move {
+        let (ping_tx, mut ping) = mpsc::channel::<u64>(1);
+        let (pong_tx, mut pong) = mpsc::channel::<u64>(1);
+        tokio::spawn(async move {
+            while let Some(ball) = ping.recv().await {
+                let _ = pong_tx.send(ball + 1).await;
+            }
+        });
+        let mut ball = 0;
+        for _ in 0..ops {
+            let _ = ping_tx.send(ball).await;
+            ball = pong.recv().await.unwrap_or_default();
+        }
+        ball
+    })?;
+    checked(ns, ball, ops)
+}
+
+/// Two producer tasks on channels of capacity 100, the consumer takes from both with
+/// `select!`, switching a closed branch off. One operation: one value received.
+pub fn select(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+    let (ns, sum) = timed_on(flavor, ops, async move {
+        let half = ops / 2;
+        let (a_tx, mut a) = mpsc::channel::<u64>(100);
+        let (b_tx, mut b) = mpsc::channel::<u64>(100);
+        tokio::spawn(async move {
+            for v in 0..half {
+                let _ = a_tx.send(v).await;
+            }
+        });
+        tokio::spawn(async move {
+            for v in half..ops {
+                let _ = b_tx.send(v).await;
+            }
+        });
+        let (mut a_open, mut b_open, mut sum) = (true, true, 0);
+        loop {
+            tokio::select! {
+                v = a.recv(), if a_open => match v {
+                    Some(v) => sum += v,
+                    None => a_open = false,
+                },
+                v = b.recv(), if b_open => match v {
+                    Some(v) => sum += v,
+                    None => b_open = false,
+                },
+                else => break sum,
+            }
+        }
+    })?;
+    checked(ns, sum, sum_below(ops))
+}
+
+/// `ops` tasks started, each counting itself, all awaited. One operation: one task started and
+/// finished.
+pub fn spawn(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+    check_ops(ops, 1, chanlab_channels::goroutines::MAX_THREADS as u64)?;
+    let (ns, finished) = timed_on(flavor, ops, async move {
+        let finished = Arc::new(AtomicU64::new(0));
+        let tasks: Vec<_> = (0..ops)
+            .map(|_| {
+                let finished = finished.clone();
+                tokio::spawn(async move {
+                    finished.fetch_add(1, Ordering::Relaxed);
+                })
+            })
+            .collect();
+        for task in tasks {
+            let _ = task.await;
+        }
+        finished.load(Ordering::Relaxed)
+    })?;
+    checked(ns, finished, ops)
+}
+
+/// The tasks lesson's `generate → filter → map` stages, summed. One operation: one number
+/// generated.
+pub fn pipeline(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+    let expected = (0..ops).filter(|n| n % 2 == 0).map(|n| n * n).sum();
+    let (ns, sum) = timed_on(flavor, ops, async move {
+        use chanlab_tasks::{filter, generate, map};
+        let mut squares = map(filter(generate(0..ops), |n| n % 2 == 0), |n| n * n);
+        let mut sum = 0;
+        while let Some(n) = squares.recv().await {
+            sum += n;
+        }
+        sum
+    })?;
+    checked(ns, sum, expected)
+}
+
+/// The same three stages written by hand over kanal's async channels of capacity 0: a true
+/// rendezvous, as Go's unbuffered channels.
+pub fn pipeline_kanal(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+    let expected = (0..ops).filter(|n| n % 2 == 0).map(|n| n * n).sum();
+    let (ns, sum) = timed_on(flavor, ops, async move {
+        let (numbers_tx, numbers) = kanal::bounded_async::<u64>(0);
+        let (evens_tx, evens) = kanal::bounded_async::<u64>(0);
+        let (squares_tx, squares) = kanal::bounded_async::<u64>(0);
+        tokio::spawn(async move {
+            for n in 0..ops {
+                let _ = numbers_tx.send(n).await;
+            }
+        });
+        tokio::spawn(async move {
+            while let Ok(n) = numbers.recv().await {
+                if n % 2 == 0 {
+                    let _ = evens_tx.send(n).await;
+                }
+            }
+        });
+        tokio::spawn(async move {
+            while let Ok(n) = evens.recv().await {
+                let _ = squares_tx.send(n * n).await;
+            }
+        });
+        let mut sum = 0;
+        while let Ok(n) = squares.recv().await {
+            sum += n;
+        }
+        sum
+    })?;
+    checked(ns, sum, expected)
+}
+
+/// The same three stages over [`slot`], a channel of one value made for this: a mutex-guarded
+/// slot and the two wakers, nothing else.
+pub fn pipeline_slot(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+    let expected = (0..ops).filter(|n| n % 2 == 0).map(|n| n * n).sum();
+    let (ns, sum) = timed_on(flavor, ops, async move {
+        let (numbers_tx, mut numbers) = slot::channel::<u64>();
+        let (evens_tx, mut evens) = slot::channel::<u64>();
+        let (squares_tx, mut squares) = slot::channel::<u64>();
+        tokio::spawn(async move {
+            for n in 0..ops {
+                let _ = numbers_tx.send(n).await;
+            }
+        });
+        tokio::spawn(async move {
+            while let Some(n) = numbers.recv().await {
+                if n % 2 == 0 {
+                    let _ = evens_tx.send(n).await;
+                }
+            }
+        });
+        tokio::spawn(async move {
+            while let Some(n) = evens.recv().await {
+                let _ = squares_tx.send(n * n).await;
+            }
+        });
+        let mut sum = 0;
+        while let Some(n) = squares.recv().await {
+            sum += n;
+        }
+        sum
+    })?;
+    checked(ns, sum, expected)
+}
+
+/// A channel of capacity one between one sending and one receiving task: the least a stage
+/// needs, to measure what tokio's `mpsc` costs beyond it (its semaphore, its block list, its
+/// budget). A bench instrument, not a lesson primitive.
+pub mod slot {
+    use std::future::poll_fn;
+    use std::sync::{Arc, Mutex, MutexGuard};
+    use std::task::{Context, Poll, Waker};
+
+    struct State<T> {
+        value: Option<T>,
+        receiver_waiting: Option<Waker>,
+        sender_waiting: Option<Waker>,
+        sender_alive: bool,
+        receiver_alive: bool,
+    }
+
+    /// The sending half.
+    pub struct Sender<T>(Arc<Mutex<State<T>>>);
+    /// The receiving half.
+    pub struct Receiver<T>(Arc<Mutex<State<T>>>);
+
+    /// A new channel.
+    pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
+        let state = Arc::new(Mutex::new(State {
+            value: None,
+            receiver_waiting: None,
+            sender_waiting: None,
+            sender_alive: true,
+            receiver_alive: true,
+        }));
+        (Sender(state.clone()), Receiver(state))
+    }
+
+    fn lock<T>(state: &Mutex<State<T>>) -> MutexGuard<'_, State<T>> {
+        state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn wait(waiting: &mut Option<Waker>, cx: &Context<'_>) {
+        match waiting {
+            Some(waker) if waker.will_wake(cx.waker()) => {}
+            _ => *waiting = Some(cx.waker().clone()),
+        }
+    }
+
+    fn wake(waiting: Option<Waker>) {
+        if let Some(waker) = waiting {
+            waker.wake();
+        }
+    }
+
+    impl<T> Sender<T> {
+        /// Puts `value` in the slot once it is empty; `Err(value)` once the receiver is gone.
+        pub async fn send(&self, value: T) -> Result<(), T> {
+            let mut value = Some(value);
+            poll_fn(|cx| {
+                let mut state = lock(&self.0);
+                if !state.receiver_alive {
+                    return Poll::Ready(Err(value.take().expect("polled after the end")));
+                }
+                if state.value.is_some() {
+                    wait(&mut state.sender_waiting, cx);
+                    return Poll::Pending;
+                }
+                state.value = value.take();
+                let receiver = state.receiver_waiting.take();
+                drop(state);
+                wake(receiver);
+                Poll::Ready(Ok(()))
+            })
+            .await
+        }
+    }
+
+    impl<T> Receiver<T> {
+        /// The next value; `None` once the slot is empty and the sender gone.
+        pub async fn recv(&mut self) -> Option<T> {
+            poll_fn(|cx| {
+                let mut state = lock(&self.0);
+                match state.value.take() {
+                    Some(value) => {
+                        let sender = state.sender_waiting.take();
+                        drop(state);
+                        wake(sender);
+                        Poll::Ready(Some(value))
+                    }
+                    None if !state.sender_alive => Poll::Ready(None),
+                    None => {
+                        wait(&mut state.receiver_waiting, cx);
+                        Poll::Pending
+                    }
+                }
+            })
+            .await
+        }
+    }
+
+    impl<T> Drop for Sender<T> {
+        fn drop(&mut self) {
+            let mut state = lock(&self.0);
+            state.sender_alive = false;
+            let receiver = state.receiver_waiting.take();
+            drop(state);
+            wake(receiver);
+        }
+    }
+
+    impl<T> Drop for Receiver<T> {
+        fn drop(&mut self) {
+            let mut state = lock(&self.0);
+            state.receiver_alive = false;
+            let sender = state.sender_waiting.take();
+            drop(state);
+            wake(sender);
+        }
+    }
+}
+
+/// Ping-pong over kanal's async channels of capacity 0.
+pub fn ping_pong_kanal(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+    let (ns, ball) = timed_on(flavor, ops, async move {
+        let (ping_tx, ping) = kanal::bounded_async::<u64>(0);
+        let (pong_tx, pong) = kanal::bounded_async::<u64>(0);
+        tokio::spawn(async move {
+            while let Ok(ball) = ping.recv().await {
+                let _ = pong_tx.send(ball + 1).await;
+            }
+        });
+        let mut ball = 0;
+        for _ in 0..ops {
+            let _ = ping_tx.send(ball).await;
+            ball = pong.recv().await.unwrap_or_default();
+        }
+        ball
+    })?;
+    checked(ns, ball, ops)
+}
+
+/// Four worker tasks take jobs of [`job`] from a channel of capacity 1 and send results to an
+/// unbounded one; the results are folded together. One operation: one job submitted, done and
+/// its result received.
+pub fn worker_pool(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+    let expected = (0..ops).map(job).fold(0u64, u64::wrapping_add);
+    let (ns, folded) = timed_on(flavor, ops, async move {
+        let (jobs_tx, jobs) = mpsc::channel::<u64>(1);
+        let jobs = Arc::new(tokio::sync::Mutex::new(jobs));
+        let (results_tx, mut results) = mpsc::unbounded_channel();
+        for _ in 0..4 {
+            let (jobs, results_tx) = (jobs.clone(), results_tx.clone());
+            tokio::spawn(async move {
+                loop {
+                    let next = jobs.lock().await.recv().await;
+                    let Some(n) = next else { return };
+                    let _ = results_tx.send(job(n));
+                }
+            });
+        }
+        drop(results_tx);
+        for n in 0..ops {
+            let _ = jobs_tx.send(n).await;
+        }
+        drop(jobs_tx);
+        let mut folded = 0u64;
+        while let Some(r) = results.recv().await {
+            folded = folded.wrapping_add(r);
+        }
+        folded
+    })?;
+    checked(ns, folded, expected)
+}
+
+/// Waiting tasks per round, as in Go's workload.
+const WAITERS: usize = 1_000;
+
+/// `ops` rounds of 1,000 tasks waiting on one `CancellationToken`, timed from the cancel until
+/// the last has ended (the tasks lesson's `cancel_waiters`). One operation: one round.
+pub fn context_cancel(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+    check_ops(ops, 1, 1_000_000)?;
+    let runtime = flavor.runtime()?;
+    let mut cancelling = Duration::ZERO;
+    for _ in 0..ops {
+        let token = CancellationToken::new();
+        cancelling += runtime.block_on(chanlab_tasks::context::cancel_waiters(&token, WAITERS));
+    }
+    Ok(crate::per_op(cancelling, ops))
+}
