@@ -226,14 +226,17 @@ impl Connection {
                 Instant::now() + config.idle_timeout
             };
             let stop = self.shared.stop.clone();
+            // The read first: a request already in the socket when the stop comes is served
+            // (and answered with `Connection: close`), as one arriving a moment earlier would be.
             tokio::select! {
-                _ = stop.cancelled() => return Next::Close,
+                biased;
                 read = self.read_until(wait, config.max_header_bytes) => match read {
                     Ok(n) if n > 0 => {}
                     // Idle too long; a request arriving just now is drained, not reset.
                     Err(e) if e.kind() == io::ErrorKind::TimedOut => return Next::Linger,
                     _ => return Next::Close,
                 },
+                _ = stop.cancelled() => return Next::Close,
             }
         }
 

@@ -1,21 +1,27 @@
 //! The `fan_in` step and `merge`.
 use super::block_on;
-use chanlab_common::testing::{STEP_DEADLINE, run_step, within};
+use chanlab_common::testing::{STEP_DEADLINE, fast_in_one_of_three, within};
 use chanlab_tasks::fan_in::{self, merge};
 use chanlab_tasks::pipeline::generate;
 
 #[test]
 fn the_step_merges_as_things_come_and_closes_with_the_last_input() {
-    let t = run_step(fan_in::run, 0.1);
-    assert_eq!(t.count("merged: "), 7, "{t}");
-    // 0.3 s is the first item anywhere, 1.4 s the last: margins of 0.2 s and more.
-    assert_eq!(t.position("merged: fast 1"), t.position("merged: "), "{t}");
-    assert!(
-        t.position("merged: slow 2").unwrap() > t.position("merged: medium 2").unwrap(),
-        "{t}"
+    fast_in_one_of_three(
+        fan_in::run,
+        0.1,
+        |t| {
+            assert_eq!(t.count("merged: "), 7, "{t}");
+            assert!(t.contains("all three closed"), "{t}");
+            assert_eq!(t.count("StreamMap, one task polling both"), 1, "{t}");
+        },
+        // In arrival order: 0.3 s is the first item anywhere, 1.4 s the last; a busy machine can
+        // stall the runtime past both, so one run in three must show it.
+        |t| {
+            t.position("merged: fast 1") == t.position("merged: ")
+                && t.position("merged: slow 2") > t.position("merged: medium 2")
+                && t.contains(r#"["fast", "fast", "slow", "slow"]"#)
+        },
     );
-    assert!(t.contains("all three closed"), "{t}");
-    assert!(t.contains(r#"["fast", "fast", "slow", "slow"]"#), "{t}");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use tokio::time::MissedTickBehavior;
 fn the_step_paces_requests_and_lets_a_burst_through() {
     let t = run_step(rate_limit::run, 0.1);
     assert_eq!(t.count("request "), 11, "{t}");
-    assert!(t.contains("bursty request 1 at 0.0s"), "{t}");
+    assert_eq!(t.count("bursty request"), 6, "{t}");
     assert!(
         t.contains("Burst after") && t.contains("Delay after") && t.contains("Skip  after"),
         "{t}"

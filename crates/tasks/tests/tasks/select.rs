@@ -11,7 +11,7 @@ fn the_waits_overlap_biased_goes_in_order_and_timeouts_fire() {
         0.05,
         |t| {
             assert!(
-                t.position("received one").unwrap() < t.position("received two").unwrap(),
+                t.contains("received one") && t.contains("received two"),
                 "{t}"
             );
             assert!(t.contains("jobs done: 0"), "{t}");
@@ -21,8 +21,12 @@ fn the_waits_overlap_biased_goes_in_order_and_timeouts_fire() {
                 "{t}"
             );
         },
-        // 1 s and 2 s overlapped: 2 s, not 3.
-        |t| seconds_after(&t.find("both in").unwrap().text, "both in") < 2.6,
+        // 1 s and 2 s overlapped: 2 s, not 3; and the sooner came first (a stalled runtime can
+        // find both ready at once and pick either).
+        |t| {
+            seconds_after(&t.find("both in").unwrap().text, "both in") < 2.6
+                && t.position("received one") < t.position("received two")
+        },
     );
 }
 
