@@ -11,12 +11,12 @@ pub(crate) mod info;
 mod pristine;
 mod watch;
 
-use crate::cargo::{cargo, root, status, wait_within};
+use crate::cargo::{cargo, root, seconds, status, wait_within};
 use crate::json;
 use crate::{Error, Result};
 use info::Lab;
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -244,9 +244,10 @@ fn check(labs: &[Lab], lab: &Lab) -> Result {
         "checking {} (course section {}): labs/exercises/{}.rs",
         lab.name, lab.section, lab.name
     );
+    println!("compiling {}…", lab.name);
     let built = build(&[], &[lab.name.as_str()])?;
     let (outcome, tests) = match built.get(&lab.name) {
-        Some(binary) => run_tests(binary, false)?,
+        Some(binary) => run_tests(binary, Show::Live)?,
         None => (Outcome::DoesNotCompile, Tests::default()),
     };
     if outcome == Outcome::Passed {
@@ -353,20 +354,21 @@ fn refuse_modified(labs: &[Lab], verb: &str, json: bool) -> Result {
 fn grade(labs: &[Lab], json: bool) -> Result {
     refuse_modified(labs, "grade", json)?;
     let names: Vec<&str> = labs.iter().map(|l| l.name.as_str()).collect();
+    // Progress goes to stderr, a line per lab with a mark per test: stdout is the score's alone.
+    let started = Instant::now();
+    eprintln!("compiling the tests of {} lab(s)…", labs.len());
     let built = build(&[], &names)?;
+    eprintln!("compiled in {}", seconds(started.elapsed()));
     let mut results = Vec::new();
     for lab in labs {
-        if !json {
-            eprint!("{:24}", lab.name);
-        }
+        let started = Instant::now();
+        eprint!("{:24}", lab.name);
         let (outcome, tests) = match built.get(&lab.name) {
-            Some(binary) => run_tests(binary, true)?,
+            Some(binary) => run_tests(binary, Show::Marks)?,
             None => (Outcome::DoesNotCompile, Tests::default()),
         };
         mark_done(lab, outcome == Outcome::Passed)?;
-        if !json {
-            eprintln!("{}", outcome.describe());
-        }
+        eprintln!(" {} ({})", outcome.describe(), seconds(started.elapsed()));
         results.push((lab, outcome, tests));
     }
     let score = results
@@ -421,7 +423,7 @@ fn run_labs(
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(lab) = labs.get(i) else { return };
                     if let Some(binary) = built.get(&lab.name) {
-                        let outcome = run_tests(binary, true).map(|(outcome, _)| outcome);
+                        let outcome = run_tests(binary, Show::Captured).map(|(outcome, _)| outcome);
                         outcomes.lock().unwrap_or_else(|e| e.into_inner())[i] = outcome;
                     }
                 }
@@ -458,9 +460,19 @@ impl Tests {
     }
 }
 
+/// How a test run's output is handled while it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Show {
+    /// Passed on to stdout as it comes: each test's name as it starts, its result as it ends.
+    Live,
+    /// A mark on stderr as each test ends: `.` passed, `F` failed.
+    Marks,
+    /// Only read.
+    Captured,
+}
+
 /// Runs a lab's test binary, one test at a time, under the watchdog, and summarises its output.
-/// With `capture` the output is only read; without, it is also shown as it comes.
-fn run_tests(binary: &Path, capture: bool) -> Result<(Outcome, Tests)> {
+fn run_tests(binary: &Path, show: Show) -> Result<(Outcome, Tests)> {
     let mut command = Command::new(binary);
     command
         .args(["--test-threads=1"])
@@ -468,22 +480,33 @@ fn run_tests(binary: &Path, capture: bool) -> Result<(Outcome, Tests)> {
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
         .stdout(Stdio::piped());
-    if capture {
+    if show != Show::Live {
         command.stderr(Stdio::null());
     }
     let mut child = command.spawn().map_err(|e| failed(binary, e))?;
-    let reader = child.stdout.take().map(|stdout| {
+    let reader = child.stdout.take().map(|mut stdout| {
         thread::spawn(move || {
-            let mut text = String::new();
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if !capture {
-                    println!("{line}");
+            let mut output = Vec::new();
+            let mut buffer = [0; 4096];
+            // Where the first line not yet looked at for a mark starts.
+            let mut line = 0;
+            while let Ok(read @ 1..) = stdout.read(&mut buffer) {
+                output.extend_from_slice(&buffer[..read]);
+                if show == Show::Live {
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(&buffer[..read]).and_then(|()| out.flush());
                 }
-                text.push_str(&line);
-                text.push('\n');
+                while let Some(end) = output[line..].iter().position(|&b| b == b'\n') {
+                    if show == Show::Marks
+                        && let Some(mark) = mark(&output[line..line + end])
+                    {
+                        let mut err = std::io::stderr().lock();
+                        let _ = write!(err, "{mark}").and_then(|()| err.flush());
+                    }
+                    line += end + 1;
+                }
             }
-            text
+            String::from_utf8_lossy(&output).into_owned()
         })
     });
     let exit = wait_within(&mut child, WATCHDOG).map_err(|e| failed(binary, e))?;
@@ -497,6 +520,20 @@ fn run_tests(binary: &Path, capture: bool) -> Result<(Outcome, Tests)> {
         Some(_) => Outcome::Failed,
     };
     Ok((outcome, tests))
+}
+
+/// The mark of a test that has ended, from its line of libtest's output.
+fn mark(line: &[u8]) -> Option<char> {
+    if !line.starts_with(b"test ") {
+        return None;
+    }
+    if line.ends_with(b" ... ok") {
+        Some('.')
+    } else if line.ends_with(b" ... FAILED") {
+        Some('F')
+    } else {
+        None
+    }
 }
 
 /// Reads libtest's `test <name> ... ok|FAILED` lines.

@@ -110,6 +110,92 @@ fn grade_json_prints_one_object_with_a_result_per_lab() {
         "{stdout}"
     );
     assert!(stdout.trim_end().ends_with("]}"), "{stdout}");
+    // The progress is on stderr: the build, then a line per lab with a mark per test.
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("compiling the tests of 2 lab(s)…"),
+        "{stderr}"
+    );
+    for lab in ["request_counter", "fix_deadlock"] {
+        let row = stderr
+            .lines()
+            .find(|l| l.starts_with(&format!("{lab} ")))
+            .unwrap_or_default();
+        let marks = row.split_whitespace().nth(1).unwrap_or_default();
+        assert!(
+            marks.contains('F') && marks.chars().all(|c| c == '.' || c == 'F'),
+            "{stderr}"
+        );
+        assert!(row.contains(" failed ("), "{stderr}");
+    }
+}
+
+/// `grade` marks each test as it ends, not all at the end: the first mark comes while the other
+/// tests still run (they take seconds more), and stdout waits for the score.
+#[test]
+fn grade_marks_each_test_as_it_ends() {
+    let copy = LabsCopy::new();
+    let starter = copy.read("exercises/collect.rs");
+    // The first test (three URLs) meets its 5 s deadline; the next two take about 2 s more.
+    let stuck_first = starter.replacen(
+        "-> Vec<String> {",
+        "-> Vec<String> {\n    while urls.len() == 3 {\n        \
+         thread::sleep(Duration::from_secs(1));\n    }",
+        1,
+    );
+    assert_ne!(
+        stuck_first, starter,
+        "collect's starter has its fetch_all where expected"
+    );
+    copy.write("exercises/collect.rs", &stuck_first);
+    let mut child = copy
+        .command(&["grade", "--json", "collect"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("xtask starts");
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+    let stdout = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stdout.expect("stdout"), &mut text);
+        text
+    });
+    // Stderr a piece at a time, as it comes.
+    let (pieces, arrive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut stderr = stderr.expect("stderr");
+        let mut buffer = [0u8; 256];
+        while let Ok(read @ 1..) = std::io::Read::read(&mut stderr, &mut buffer) {
+            if pieces.send(buffer[..read].to_vec()).is_err() {
+                return;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    while !text(&seen).contains("collect                 F") {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match arrive.recv_timeout(left) {
+            Ok(piece) => seen.extend(piece),
+            Err(_) => panic!("no first mark within 10 minutes: {}", text(&seen)),
+        }
+    }
+    assert!(
+        child.try_wait().expect("the status").is_none(),
+        "the first mark came only at the end: {}",
+        text(&seen)
+    );
+    while let Ok(piece) = arrive.recv_timeout(std::time::Duration::from_secs(120)) {
+        seen.extend(piece);
+    }
+    let status = child.wait().expect("xtask ends once its stderr has");
+    let (stderr, stdout) = (text(&seen), stdout.join().expect("stdout"));
+    assert!(status.success(), "{stderr}");
+    assert!(
+        stderr.contains("collect                 F.F. failed ("),
+        "{stderr}"
+    );
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
 }
 
 /// `check` refuses edited tests as `grade` does, and passes a lab only when its tests ran to the

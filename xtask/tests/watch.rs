@@ -250,18 +250,19 @@ fn ctrl_c_stops_the_check_and_restores_the_terminal() {
     let Some(pane) = Pane::start(&copy) else {
         return;
     };
-    let start = Instant::now();
-    while !checks_running(&copy.dir)
-        .iter()
-        .any(|c| c.contains("/deps/collect-"))
-    {
-        assert!(
-            start.elapsed() < FIRST_CHECK,
-            "the lab's tests did not start:\n{}",
-            pane.screen()
-        );
-        thread::sleep(Duration::from_millis(20));
-    }
+    // The check says what it does as it goes: compiling, then each test's name as it starts.
+    let running = pane.wait(FIRST_CHECK, "the first test running", |s| {
+        s.lines()
+            .any(|l| l.trim_end() == "test answers_arrive_in_the_order_the_fetches_finish ...")
+    });
+    assert!(running.contains("compiling collect…"), "{running}");
+    assert!(
+        checks_running(&copy.dir)
+            .iter()
+            .any(|c| c.contains("/deps/collect-")),
+        "the lab's tests run: {:?}",
+        checks_running(&copy.dir)
+    );
     pane.press(&["C-c"]);
     let end = pane.wait(KEY, "the loop's end", |s| s.contains("watch exited with"));
     assert!(end.contains("watch exited with 130"), "{end}");

@@ -17,7 +17,7 @@ use crate::cargo::root;
 use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -79,7 +79,7 @@ pub fn run(labs: &[Lab], args: &[&str]) -> Result {
         at,
         list: None,
         typed: String::new(),
-        said: Vec::new(),
+        said: String::new(),
         state: State::Checking,
         hint: false,
         running: None,
@@ -108,7 +108,8 @@ pub fn run(labs: &[Lab], args: &[&str]) -> Result {
 /// What the loop waits for.
 enum Event {
     Key(Key),
-    /// A line that check number `.0` printed.
+    /// What check number `.0` printed next: lines, or the start of one (a test's name before
+    /// its result).
     Said(u64, String),
     /// Check number `.0` ended: passed or not.
     Ended(u64, bool),
@@ -137,8 +138,8 @@ struct Watch<'a> {
     list: Option<usize>,
     /// A lab's number, typed in the list.
     typed: String,
-    /// What the checker said of the lab, a line at a time.
-    said: Vec<String>,
+    /// What the checker said of the lab.
+    said: String,
     state: State,
     hint: bool,
     /// The running check's number and process group.
@@ -165,11 +166,11 @@ impl Watch<'_> {
                         return;
                     }
                 }
-                Ok(Event::Said(check, line)) if self.is_running(check) => {
+                Ok(Event::Said(check, text)) if self.is_running(check) => {
                     if self.list.is_none() {
-                        self.screen.add(&line);
+                        self.screen.add(&text);
                     }
-                    self.said.push(line);
+                    self.said.push_str(&text);
                 }
                 Ok(Event::Ended(check, passed)) if self.is_running(check) => {
                     self.running = None;
@@ -311,7 +312,7 @@ impl Watch<'_> {
                 *RUNNING.lock().unwrap_or_else(|e| e.into_inner()) = Some(group);
             }
             Err(e) => {
-                self.said.push(format!("could not start the check: {e}"));
+                self.said = format!("could not start the check: {e}\n");
                 self.state = State::NotYet;
                 self.draw();
             }
@@ -368,11 +369,12 @@ impl Watch<'_> {
                 lab.name
             );
         }
-        for line in &self.said {
-            let _ = writeln!(s, "{line}");
-        }
+        s.push_str(&self.said);
         if self.state == State::Checking {
             return s;
+        }
+        if !s.ends_with('\n') {
+            s.push('\n');
         }
         let _ = writeln!(s, "{rule}");
         let done = done_labs(self.labs);
@@ -489,8 +491,8 @@ impl Drop for Watch<'_> {
     }
 }
 
-/// Runs `cargo xtask lab check <lab>` in a process group of its own; its lines and its end come
-/// as events numbered `check`. Returns the group.
+/// Runs `cargo xtask lab check <lab>` in a process group of its own; what it prints, as it comes,
+/// and its end are events numbered `check`. Returns the group.
 fn start_check(lab: &str, check: u64, events: Sender<Event>, color: bool) -> std::io::Result<u32> {
     let (output, input) = std::io::pipe()?;
     let mut command = Command::new(std::env::current_exe()?);
@@ -509,11 +511,19 @@ fn start_check(lab: &str, check: u64, events: Sender<Event>, color: bool) -> std
     drop(command);
     let group = child.id();
     thread::spawn(move || {
-        for line in std::io::BufReader::new(output).split(b'\n') {
-            let Ok(line) = line else { break };
-            let line = String::from_utf8_lossy(&line);
-            let line = line.trim_end_matches('\r').to_owned();
-            if events.send(Event::Said(check, line)).is_err() {
+        let mut output = output;
+        let mut bytes = Vec::new();
+        let mut buffer = [0; 4096];
+        while let Ok(read @ 1..) = output.read(&mut buffer) {
+            bytes.extend_from_slice(&buffer[..read]);
+            // Up to the last whole character: a read can end inside one.
+            let whole = match std::str::from_utf8(&bytes) {
+                Err(e) if e.error_len().is_none() => e.valid_up_to(),
+                _ => bytes.len(),
+            };
+            let text = String::from_utf8_lossy(&bytes[..whole]).into_owned();
+            bytes.drain(..whole);
+            if events.send(Event::Said(check, text)).is_err() {
                 break;
             }
         }
@@ -668,10 +678,10 @@ impl Screen {
         let _ = out.flush();
     }
 
-    /// Adds a line below what is on screen.
-    fn add(&self, line: &str) {
+    /// Adds `text` to what is on screen.
+    fn add(&self, text: &str) {
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{line}");
+        let _ = write!(out, "{text}");
         let _ = out.flush();
     }
 }
