@@ -324,4 +324,42 @@ mod tests {
             outside.join("\n  ")
         );
     }
+
+    /// `[lib] test = false` spares `cargo test` an empty run of a library without unit tests; a
+    /// unit test added to one would be skipped unnoticed, so none may be, except the loom models
+    /// (`mod models` under `cfg(all(test, chanlab_loom))`, which `cargo xtask loom` runs by `--lib`).
+    #[test]
+    fn a_lib_left_out_of_cargo_test_has_no_unit_tests() {
+        let mut skipped = Vec::new();
+        for dir in ["crates", "bench"]
+            .iter()
+            .flat_map(|d| fs::read_dir(root().join(d)).unwrap())
+        {
+            let dir = dir.unwrap().path();
+            let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+            let lib = manifest.split("[lib]").nth(1).unwrap_or_default();
+            let lib = lib.split("\n[").next().unwrap_or_default();
+            if !lib.contains("test = false") {
+                continue;
+            }
+            let mut files = Vec::new();
+            rust_files(&dir.join("src"), &mut files);
+            for file in files {
+                let text = fs::read_to_string(&file).unwrap();
+                let outside_models = match text.split_once("#[cfg(all(test, chanlab_loom))]") {
+                    Some((before, _)) => before,
+                    None => &text,
+                };
+                if outside_models.contains("#[test]") {
+                    skipped.push(file.display().to_string());
+                }
+            }
+        }
+        assert!(
+            skipped.is_empty(),
+            "unit tests in a lib whose Cargo.toml says [lib] test = false, which cargo test \
+             skips: remove that line, or move the tests to tests/:\n  {}",
+            skipped.join("\n  ")
+        );
+    }
 }
