@@ -2,7 +2,9 @@
 use chanlab_channels::deadlock::{self, PATIENCE};
 use chanlab_common::testing::run_step;
 
-const PACE: f64 = 0.05;
+/// Slow enough that the broken cycle's hand-offs, which wait a patience each, are not lost to a
+/// thread that a loaded machine starts late.
+const PACE: f64 = 0.5;
 
 #[test]
 fn every_deadlock_is_a_timeout_and_the_fix_talks() {

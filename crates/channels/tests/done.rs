@@ -3,7 +3,7 @@ use chanlab_channels::done;
 use chanlab_common::Transcript;
 use chanlab_common::testing::fast_in_one_of_three;
 
-const PACE: f64 = 0.05;
+const PACE: f64 = 0.1;
 
 #[test]
 fn results_arrive_as_workers_finish_in_about_the_slowest_time() {
@@ -21,7 +21,7 @@ fn results_arrive_as_workers_finish_in_about_the_slowest_time() {
         );
     };
     // The slowest worker takes 3 s; one after another they would take 6 s. The workers finish
-    // 1 s apart, 50 ms at this pace, which a loaded machine can overrun once.
+    // 1 s apart, 100 ms at this pace, which a loaded machine can overrun once.
     let fast = |t: &Transcript| {
         let order: Vec<_> = FINISHING_ORDER.iter().map(|l| t.position(l)).collect();
         collected_in(t) < 4.5 && order.windows(2).all(|w| w[0] < w[1])

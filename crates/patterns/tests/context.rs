@@ -14,7 +14,8 @@ fn ended(done: &Receiver<()>) -> bool {
 
 #[test]
 fn the_step_times_out_cancels_and_stops_every_pipeline_stage() {
-    let pace = 0.1;
+    // The 2 s timeout comes 1 s before the 3 s work ends: 250 ms at this pace, far above a stall.
+    let pace = 0.25;
     let t = run_step(context::run, pace);
     let timed_out = t
         .find("work cancelled: context deadline exceeded, after ")

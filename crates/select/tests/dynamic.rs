@@ -11,10 +11,10 @@ fn every_message_of_every_producer_arrives() {
         assert_eq!(t.count("message"), 12 + 1, "{t}");
         assert!(t.contains("messages per producer: [3, 3, 3, 3]"), "{t}");
     };
-    // The fastest producer is first by 200 ms of lesson time, 40 ms at this pace: a loaded
+    // The fastest producer is first by 200 ms of lesson time, 100 ms at this pace: a loaded
     // machine can overrun that once.
     let fastest_first = |t: &Transcript| t.lines()[0].starts_with("producer 0 message 1");
-    fast_in_one_of_three(dynamic::run, 0.2, always, fastest_first);
+    fast_in_one_of_three(dynamic::run, 0.5, always, fastest_first);
 }
 
 #[test]

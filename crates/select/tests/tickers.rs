@@ -12,7 +12,7 @@ fn three_ticks_before_done_closes() {
             "{t}"
         );
     };
-    // Ticks every 100 ms, done at 350 ms: a run that is not stalled sees exactly three. A stall
-    // of 50 ms can let a fourth in, or keep the third out.
-    fast_in_one_of_three(tickers::run, 0.1, always, |t| t.count("Tick ") == 3);
+    // Ticks every 250 ms, done at 875 ms: a run that is not stalled sees exactly three. A stall
+    // of 125 ms can let a fourth in, or keep the third out.
+    fast_in_one_of_three(tickers::run, 0.25, always, |t| t.count("Tick ") == 3);
 }
