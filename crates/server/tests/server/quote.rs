@@ -1,14 +1,13 @@
 //! Go's `%q`, checked against what Go itself printed: `tests/fixtures/go_quote.txt`, made by
 //! `tests/fixtures/go_quote.go`. Go is not needed to run these tests.
-mod support;
 
+use crate::support::{DEADLINE, exchange};
 use chanlab_common::testing::no_threads_left;
 use chanlab_server::Server;
 use chanlab_server::http::request_path;
 use chanlab_server::quote::go_quote;
-use support::{DEADLINE, exchange};
 
-const VECTORS: &str = include_str!("fixtures/go_quote.txt");
+const VECTORS: &str = include_str!("../fixtures/go_quote.txt");
 
 /// The fixture's cases of one kind: (input bytes, what Go printed).
 fn cases(kind: &str) -> Vec<(Vec<u8>, &'static str)> {

@@ -1,11 +1,10 @@
 //! `/lissajous` and its step: the GIF decodes to the frames and size asked for; parameters out
 //! of bounds are refused with the reason.
-mod support;
 
+use crate::support::{DEADLINE, agent, get};
 use chanlab_common::testing::{no_threads_left, run_step, run_step_with_args};
 use chanlab_server::Server;
 use chanlab_server::lissajous::{self, ParamError, Params};
-use support::{DEADLINE, agent, get};
 
 /// Frames, width, height, and each frame's delay, read back with the `gif` crate's decoder.
 fn decode(bytes: &[u8]) -> (usize, u16, u16, Vec<u16>) {

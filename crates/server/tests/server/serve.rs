@@ -1,11 +1,10 @@
 //! The `server` binary: `serve` is the default step, `--addr` picks the address, and Ctrl-C
 //! (SIGINT) stops it cleanly.
-mod support;
 
+use crate::support::{DEADLINE, agent, get};
 use chanlab_common::testing::within;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use support::{DEADLINE, agent, get};
 
 #[test]
 fn the_binary_serves_until_ctrl_c_then_exits_cleanly() {

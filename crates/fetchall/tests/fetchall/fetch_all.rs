@@ -1,10 +1,9 @@
 //! Tests of `fetch_all`: completion order, real concurrency, the concurrency limit, early hang-up.
-mod support;
 
+use crate::support::CountingServer;
 use chanlab_common::testing::{STEP_DEADLINE, no_threads_left};
 use chanlab_fetchall::concurrent::{Options, fetch_all};
 use std::time::{Duration, Instant};
-use support::CountingServer;
 
 #[test]
 fn outcomes_arrive_in_completion_order() {

@@ -1,11 +1,10 @@
 //! `/count` and the `counter` step: concurrent requests are all counted, none twice.
-mod support;
 
+use crate::support::{DEADLINE, agent, get};
 use chanlab_common::testing::{no_threads_left, run_step, run_step_with_args};
 use chanlab_server::{Config, Server, counter};
 use std::sync::Barrier;
 use std::thread;
-use support::{DEADLINE, agent, get};
 
 #[test]
 fn the_step_counts_every_request() {

@@ -1,10 +1,9 @@
 //! `/` and the `echo` step: the path back, quoted as Go quotes it.
-mod support;
 
+use crate::support::{DEADLINE, agent, connect, get, read_head_response, read_response};
 use chanlab_common::testing::{no_threads_left, run_step};
 use chanlab_server::{Server, echo};
 use std::io::Write;
-use support::{DEADLINE, agent, connect, get, read_head_response, read_response};
 
 #[test]
 fn the_step_shows_each_path_quoted() {

@@ -1,11 +1,10 @@
 //! HTTP/1.1 done properly: keep-alive and pipelining, bodies, and a precise status for each kind
 //! of bad request, after which the server keeps serving.
-mod support;
 
+use crate::support::{DEADLINE, agent, closed, connect, exchange, get, read_response};
 use chanlab_common::testing::no_threads_left;
 use chanlab_server::{Config, Request, Response, Router, Server, routes::GET_POST};
 use std::io::Write;
-use support::{DEADLINE, agent, closed, connect, exchange, get, read_response};
 
 fn small_limits() -> Config {
     Config {

@@ -1,12 +1,11 @@
 //! Slow, idle and too many clients: each is cut off by a limit, so none can pin a thread.
-mod support;
 
+use crate::support::{DEADLINE, agent, closed, connect, get, read_response};
 use chanlab_common::testing::no_threads_left;
 use chanlab_server::{Config, Request, Response, Router, Server, routes::GET};
 use std::io::Write;
 use std::thread;
 use std::time::{Duration, Instant};
-use support::{DEADLINE, agent, closed, connect, get, read_response};
 
 fn short_timeouts() -> Config {
     Config {
@@ -183,9 +182,11 @@ fn a_connection_the_system_has_no_thread_for_is_answered_503() {
     if std::env::var_os(UNDER_A_THREAD_LIMIT).is_some() {
         return hold_connections_under_the_limit();
     }
+    // libtest names a test by its path below the test crate: `limits::<fn>`.
+    let name = format!("{}::{NAME}", module_path!().split_once("::").unwrap().1);
     let mut command = std::process::Command::new(std::env::current_exe().unwrap());
     command
-        .args(["--exact", NAME, "--nocapture", "--test-threads=1"])
+        .args(["--exact", &name, "--nocapture", "--test-threads=1"])
         .env(UNDER_A_THREAD_LIMIT, "1");
     chanlab_common::testing::limit_threads(&mut command, 40);
     let output = chanlab_common::testing::output_within(DEADLINE, &mut command);

@@ -1,7 +1,7 @@
 //! Graceful shutdown: accepting stops at once, requests in progress finish, idle connections are
 //! closed, and every thread the server started is joined before shutdown returns.
-mod support;
 
+use crate::support::{DEADLINE, agent, closed, connect, get, read_response};
 use chanlab_common::testing::no_threads_left;
 use chanlab_server::routes::{self, GET};
 use chanlab_server::{Config, Error, Request, Response, Router, Running, Server, echo};
@@ -10,7 +10,6 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
-use support::{DEADLINE, agent, closed, connect, get, read_response};
 
 /// A server whose `/sleep` (the lesson's handler) reports each request it starts, so a test
 /// knows the request is in progress before it shuts the server down; other paths echo.

@@ -1,10 +1,9 @@
 //! A large body is counted as it streams, never held in memory whole.
-mod support;
 
+use crate::support::CountingServer;
 use chanlab_common::testing::{STEP_DEADLINE, no_threads_left};
 use chanlab_fetchall::fetch::fetch;
 use std::time::Duration;
-use support::CountingServer;
 
 /// The process's peak resident memory in KiB, where Linux reports it.
 fn peak_rss_kib() -> Option<u64> {

@@ -1,11 +1,10 @@
 //! `/debug`, `/sleep`, and routing: `404` for paths nobody serves, `405` with `Allow`.
-mod support;
 
+use crate::support::{DEADLINE, agent, get};
 use chanlab_common::testing::no_threads_left;
 use chanlab_server::routes::{GET, MAX_SLEEP_MS};
 use chanlab_server::{Request, Response, Router, Server};
 use std::time::{Duration, Instant};
-use support::{DEADLINE, agent, get};
 
 #[test]
 fn debug_shows_the_request_as_gopl_server3_does() {

@@ -59,11 +59,13 @@ fn running_out_of_memory_maps_is_an_error_not_an_abort() {
     if std::fs::metadata("/proc/sys/vm/max_map_count").is_err() {
         return; // no such limit on this system
     }
+    // libtest names a test by its path below the test crate: `goroutines::<fn>`.
+    let name = format!("{}::{NAME}", module_path!().split_once("::").unwrap().1);
     for leave in [1000, 1001, 1002, 1003] {
         let output = output_within(
             STEP_DEADLINE,
             Command::new(std::env::current_exe().unwrap())
-                .args(["--exact", NAME, "--nocapture", "--test-threads=1"])
+                .args(["--exact", &name, "--nocapture", "--test-threads=1"])
                 .env(LEAVE_MAPS, leave.to_string()),
         );
         let (stdout, stderr) = (
