@@ -7,22 +7,23 @@
 //! one test at a time (`--test-threads=1`: several labs measure time or count threads) and under
 //! a watchdog, so no lab can hang the checker.
 
+mod compile;
 pub(crate) mod info;
+mod outcome;
 mod pristine;
+mod verify;
 mod watch;
 
-use crate::cargo::{cargo, root, seconds, status, wait_within};
+use crate::cargo::{cargo, root, seconds, status};
 use crate::json;
 use crate::{Error, Result};
+use compile::{Build, Diagnostics};
 use info::Lab;
+use outcome::{Outcome, Show, Tests, run_tests};
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Instant;
 
 const USAGE: &str = "\
 usage: cargo xtask lab <command>
@@ -38,12 +39,9 @@ usage: cargo xtask lab <command>
   grade [--json] [<lab>...]
                       check every lab (or those named) and print the score
                       (--json: one JSON object with a result per lab, for autograders)
-  verify              for course authors: every starter fails, every solution passes, all clean
-                      (the labs stage of `cargo xtask test`)";
-
-/// How long one lab's tests may run before the checker stops them. Each test has its own
-/// deadline, far shorter; this only guards against code that defeats them.
-const WATCHDOG: Duration = Duration::from_secs(120);
+  verify [--messages] for course authors: every starter fails, every solution passes, every
+                      wrong answer in labs/wrong/ is rejected, all clean (the labs stage of
+                      `cargo xtask test`); --messages: how each wrong answer was rejected";
 
 /// Runs the command.
 pub fn run(args: &[String]) -> Result {
@@ -88,7 +86,8 @@ pub fn run(args: &[String]) -> Result {
             }
             grade(if chosen.is_empty() { &labs } else { &chosen }, json)
         }
-        ["verify"] => verify(),
+        ["verify"] => verify::verify(false),
+        ["verify", "--messages"] => verify::verify(true),
         [command, ..] if !SUBCOMMANDS.contains(&command) => Err(Error::Usage(
             chanlab_common::runner::unknown("lab command", command, "cargo xtask lab", SUBCOMMANDS),
         )),
@@ -100,109 +99,9 @@ const SUBCOMMANDS: &[&str] = &[
     "watch", "list", "hint", "check", "run", "solution", "reset", "grade", "verify",
 ];
 
-/// The part of `cargo xtask test` this command owns: the labs are consistent and untouched,
-/// every starter compiles and fails its tests, every solution passes, all of it rustfmt- and
-/// clippy-clean.
+/// The labs stage of `cargo xtask test`: see [`verify`].
 pub fn verify() -> Result {
-    let started = Instant::now();
-    eprintln!("==> labs");
-    let labs = load()?;
-    consistent(&labs)?;
-    let drift = pristine::drift(&labs_dir(), &labs);
-    if !drift.is_empty() {
-        return Err(Error::Failed(format!(
-            "these lab files differ from xtask/src/lab/pristine.rs: {}\n\
-             If you changed them on purpose, replace that file's table with:\n{}",
-            drift.join(", "),
-            pristine::table(&labs_dir(), &labs)
-        )));
-    }
-    let mut files: Vec<PathBuf> = vec![labs_dir().join("src/lib.rs")];
-    for lab in &labs {
-        for dir in ["exercises", "solutions", "tests"] {
-            files.push(lab_file(dir, &lab.name));
-        }
-    }
-    quiet_stage(
-        "labs: rustfmt",
-        Command::new("rustfmt")
-            .args(["--check", "--edition", "2024"])
-            .args(&files),
-    )?;
-    let deny = ["--", "-D", "warnings"];
-    quiet_stage(
-        "labs: clippy (starters)",
-        lab_cargo("clippy")
-            .args(["--tests", "--examples"])
-            .args(deny),
-    )?;
-    quiet_stage(
-        "labs: clippy (solutions)",
-        lab_cargo("clippy")
-            .args(["--tests", "--features", "solutions"])
-            .args(deny),
-    )?;
-    // Starters only have to fail, and most of their time is spent waiting for a deadline: they run
-    // a few at once. Solutions have timing tests to pass: one at a time.
-    let mut wrong = Vec::new();
-    for (variant, features, at_once, expected) in [
-        ("starter", &[][..], 4, Outcome::Failed),
-        (
-            "solution",
-            &["--features", "solutions"][..],
-            1,
-            Outcome::Passed,
-        ),
-    ] {
-        let built = build(features, &[])?;
-        for (lab, outcome) in labs.iter().zip(run_labs(&labs, &built, at_once)?) {
-            if outcome != expected {
-                wrong.push(format!("{variant} of {}: {}", lab.name, outcome.describe()));
-            }
-        }
-    }
-    if !wrong.is_empty() {
-        return Err(Error::Failed(format!(
-            "every starter must compile and fail its tests, every solution pass them:\n  {}",
-            wrong.join("\n  ")
-        )));
-    }
-    eprintln!(
-        "labs: {} starters fail and {} solutions pass ({:.0}s)",
-        labs.len(),
-        labs.len(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
-/// What running a lab's tests gave.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    Passed,
-    Failed,
-    DoesNotCompile,
-    TimedOut,
-}
-
-impl Outcome {
-    fn describe(self) -> &'static str {
-        match self {
-            Outcome::Passed => "passed",
-            Outcome::Failed => "failed",
-            Outcome::DoesNotCompile => "does not compile",
-            Outcome::TimedOut => "timed out",
-        }
-    }
-
-    fn json(self) -> &'static str {
-        match self {
-            Outcome::Passed => "passed",
-            Outcome::Failed => "failed",
-            Outcome::DoesNotCompile => "does_not_compile",
-            Outcome::TimedOut => "timed_out",
-        }
-    }
+    verify::verify(false)
 }
 
 fn list(labs: &[Lab]) -> Result {
@@ -245,13 +144,29 @@ fn check(labs: &[Lab], lab: &Lab) -> Result {
         lab.name, lab.section, lab.name
     );
     println!("compiling {}…", lab.name);
-    let built = build(&[], &[lab.name.as_str()])?;
-    let (outcome, tests) = match built.get(&lab.name) {
+    let built = Build::course("chanlab-labs", false, Diagnostics::All).run(&[&lab.name])?;
+    let (mut outcome, mut tests) = match built.get(&lab.name) {
         Some(binary) => run_tests(binary, Show::Live)?,
         None => (Outcome::DoesNotCompile, Tests::default()),
     };
+    if outcome == Outcome::Passed && has_model(&lab.name) {
+        println!(
+            "\nThe tests pass. Now every interleaving of a few threads, with loom \
+             (labs/models/tests/{}.rs):",
+            lab.name
+        );
+        let models = Build::course("chanlab-lab-models", false, Diagnostics::Hidden);
+        match models.run(&[&lab.name])?.get(&lab.name) {
+            Some(binary) => (outcome, tests) = run_tests(binary, Show::Live)?,
+            None => println!(
+                "(skipped: your code does not build with loom's locks and atomics in place of \
+                 std's)"
+            ),
+        }
+    }
     if outcome == Outcome::Passed {
         mark_done(lab, true)?;
+        record_failures(lab, &[])?;
         println!("\n✓ {} passes.", lab.name);
         if let Some(next) = next_pending(labs) {
             println!("next: {0} — `cargo xtask lab check {0}`", next.name);
@@ -259,16 +174,35 @@ fn check(labs: &[Lab], lab: &Lab) -> Result {
         return Ok(());
     }
     mark_done(lab, false)?;
+    let cut_short = !tests.finished || tests.passed + tests.failed == 0;
     let why = match outcome {
         Outcome::DoesNotCompile => "does not compile (see the errors above)",
         Outcome::TimedOut => "was stopped after the checker's watchdog ran out",
-        _ if !tests.finished || tests.passed + tests.failed == 0 => {
+        _ if cut_short => {
             "did not run its tests to the end (did the code end the process, or were the tests \
              left out?)"
         }
         _ => "fails its tests (see above which, and why)",
     };
-    println!("\n✗ {} {why}.\n\nhint: {}", lab.name, lab.hint);
+    println!("\n✗ {} {why}.", lab.name);
+    if outcome == Outcome::DoesNotCompile {
+        // A compiler error says what to fix; a hint about the lab's idea would only distract.
+        return Err(Error::Status(1));
+    }
+    let failing = match outcome {
+        Outcome::TimedOut => vec!["(watchdog)".to_owned()],
+        _ if cut_short => vec!["(cut short)".to_owned()],
+        _ => tests.failed_names.clone(),
+    };
+    if record_failures(lab, &failing)? {
+        println!("\nhint: {}", lab.hint);
+    } else {
+        println!(
+            "(`cargo xtask lab hint {}` gives a hint; a test that fails twice in a row shows it \
+             here.)",
+            lab.name
+        );
+    }
     Err(Error::Status(1))
 }
 
@@ -357,16 +291,30 @@ fn grade(labs: &[Lab], json: bool) -> Result {
     // Progress goes to stderr, a line per lab with a mark per test: stdout is the score's alone.
     let started = Instant::now();
     eprintln!("compiling the tests of {} lab(s)…", labs.len());
-    let built = build(&[], &names)?;
+    let built = Build::course("chanlab-labs", false, Diagnostics::All).run(&names)?;
+    let modelled: Vec<&str> = names.iter().copied().filter(|n| has_model(n)).collect();
+    let models = if modelled.is_empty() {
+        BTreeMap::new()
+    } else {
+        Build::course("chanlab-lab-models", false, Diagnostics::Hidden).run(&modelled)?
+    };
     eprintln!("compiled in {}", seconds(started.elapsed()));
     let mut results = Vec::new();
     for lab in labs {
         let started = Instant::now();
         eprint!("{:24}", lab.name);
-        let (outcome, tests) = match built.get(&lab.name) {
+        let (mut outcome, mut tests) = match built.get(&lab.name) {
             Some(binary) => run_tests(binary, Show::Marks)?,
             None => (Outcome::DoesNotCompile, Tests::default()),
         };
+        if let (Outcome::Passed, Some(model)) = (outcome, models.get(&lab.name)) {
+            let (model_outcome, model_tests) = run_tests(model, Show::Marks)?;
+            if model_outcome != Outcome::Passed {
+                outcome = model_outcome;
+                tests.failed += model_tests.failed;
+                tests.failed_names.extend(model_tests.failed_names);
+            }
+        }
         mark_done(lab, outcome == Outcome::Passed)?;
         eprintln!(" {} ({})", outcome.describe(), seconds(started.elapsed()));
         results.push((lab, outcome, tests));
@@ -407,224 +355,13 @@ fn grade(labs: &[Lab], json: bool) -> Result {
     Ok(())
 }
 
-/// Runs the tests of every lab, `at_once` labs at a time, and returns their outcomes in order.
-fn run_labs(
-    labs: &[Lab],
-    built: &BTreeMap<String, PathBuf>,
-    at_once: usize,
-) -> Result<Vec<Outcome>> {
-    let next = AtomicUsize::new(0);
-    let outcomes: Mutex<Vec<Result<Outcome>>> =
-        Mutex::new(labs.iter().map(|_| Ok(Outcome::DoesNotCompile)).collect());
-    thread::scope(|s| {
-        for _ in 0..at_once {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(lab) = labs.get(i) else { return };
-                    if let Some(binary) = built.get(&lab.name) {
-                        let outcome = run_tests(binary, Show::Captured).map(|(outcome, _)| outcome);
-                        outcomes.lock().unwrap_or_else(|e| e.into_inner())[i] = outcome;
-                    }
-                }
-            });
-        }
-    });
-    outcomes
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .collect()
-}
-
-/// Counts from a test binary's output.
-#[derive(Debug, Default)]
-struct Tests {
-    passed: usize,
-    failed: usize,
-    failed_names: Vec<String>,
-    /// Whether libtest's closing `test result: ...` line came.
-    finished: bool,
-    /// The tests passed by that line, when it says `ok`.
-    summary_passed: Option<usize>,
-}
-
-impl Tests {
-    /// Whether the run got to its end with at least one test passed and none failed: a process
-    /// that ended early (exited from inside a test) or ran no test has not passed.
-    fn ran_to_the_end(&self) -> bool {
-        self.finished
-            && self.failed == 0
-            && self.passed > 0
-            && self.summary_passed == Some(self.passed)
-    }
-}
-
-/// How a test run's output is handled while it runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Show {
-    /// Passed on to stdout as it comes: each test's name as it starts, its result as it ends.
-    Live,
-    /// A mark on stderr as each test ends: `.` passed, `F` failed.
-    Marks,
-    /// Only read.
-    Captured,
-}
-
-/// Runs a lab's test binary, one test at a time, under the watchdog, and summarises its output.
-fn run_tests(binary: &Path, show: Show) -> Result<(Outcome, Tests)> {
-    let mut command = Command::new(binary);
-    command
-        .args(["--test-threads=1"])
-        .current_dir(labs_dir())
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped());
-    if show != Show::Live {
-        command.stderr(Stdio::null());
-    }
-    let mut child = command.spawn().map_err(|e| failed(binary, e))?;
-    let reader = child.stdout.take().map(|mut stdout| {
-        thread::spawn(move || {
-            let mut output = Vec::new();
-            let mut buffer = [0; 4096];
-            // Where the first line not yet looked at for a mark starts.
-            let mut line = 0;
-            while let Ok(read @ 1..) = stdout.read(&mut buffer) {
-                output.extend_from_slice(&buffer[..read]);
-                if show == Show::Live {
-                    let mut out = std::io::stdout().lock();
-                    let _ = out.write_all(&buffer[..read]).and_then(|()| out.flush());
-                }
-                while let Some(end) = output[line..].iter().position(|&b| b == b'\n') {
-                    if show == Show::Marks
-                        && let Some(mark) = mark(&output[line..line + end])
-                    {
-                        let mut err = std::io::stderr().lock();
-                        let _ = write!(err, "{mark}").and_then(|()| err.flush());
-                    }
-                    line += end + 1;
-                }
-            }
-            String::from_utf8_lossy(&output).into_owned()
-        })
-    });
-    let exit = wait_within(&mut child, WATCHDOG).map_err(|e| failed(binary, e))?;
-    let output = reader
-        .map(|r| r.join().unwrap_or_default())
-        .unwrap_or_default();
-    let tests = summarise(&output);
-    let outcome = match exit {
-        None => Outcome::TimedOut,
-        Some(exit) if exit.success() && tests.ran_to_the_end() => Outcome::Passed,
-        Some(_) => Outcome::Failed,
-    };
-    Ok((outcome, tests))
-}
-
-/// The mark of a test that has ended, from its line of libtest's output.
-fn mark(line: &[u8]) -> Option<char> {
-    if !line.starts_with(b"test ") {
-        return None;
-    }
-    if line.ends_with(b" ... ok") {
-        Some('.')
-    } else if line.ends_with(b" ... FAILED") {
-        Some('F')
-    } else {
-        None
-    }
-}
-
-/// Reads libtest's `test <name> ... ok|FAILED` lines.
-fn summarise(output: &str) -> Tests {
-    let mut tests = Tests::default();
-    for line in output.lines() {
-        if let Some(result) = line.strip_prefix("test result: ") {
-            tests.finished = true;
-            tests.summary_passed = result
-                .strip_prefix("ok. ")
-                .and_then(|counts| counts.split(' ').next()?.parse().ok());
-            continue;
-        }
-        let Some(rest) = line.strip_prefix("test ") else {
-            continue;
-        };
-        if rest.ends_with(" ... ok") {
-            tests.passed += 1;
-        } else if let Some(name) = rest.strip_suffix(" ... FAILED") {
-            tests.failed += 1;
-            tests
-                .failed_names
-                .push(name.trim_end_matches(" - should panic").to_owned());
-        }
-    }
-    tests
-}
-
-/// Builds the test binaries of the labs named in `only` (all labs if it is empty) and returns
-/// them by lab. A lab that does not compile is missing from the map; cargo has printed why.
-fn build(features: &[&str], only: &[&str]) -> Result<BTreeMap<String, PathBuf>> {
-    let mut command = lab_cargo("build");
-    command
-        .args(["--message-format=json-render-diagnostics", "--keep-going"])
-        .args(features);
-    if only.is_empty() {
-        command.arg("--tests");
-    }
-    for name in only {
-        command.args(["--test", name]);
-    }
-    let output = command
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| Error::Failed(format!("could not start cargo: {e}")))?;
-    let mut binaries = BTreeMap::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        if !line.contains("\"reason\":\"compiler-artifact\"")
-            || !line.contains("\"kind\":[\"test\"]")
-        {
-            continue;
-        }
-        let target = line.find("\"target\":").map_or("", |at| &line[at..]);
-        if let (Some(name), Some(executable)) =
-            (json_field(target, "name"), json_field(line, "executable"))
-        {
-            binaries.insert(name, PathBuf::from(executable));
-        }
-    }
-    Ok(binaries)
-}
-
-/// The first string value of `"key"` in a line of JSON (cargo's messages are one object a line).
-fn json_field(json: &str, key: &str) -> Option<String> {
-    let start = json.find(&format!("\"{key}\":\""))? + key.len() + 4;
-    let mut value = String::new();
-    let mut chars = json[start..].chars();
-    loop {
-        match chars.next()? {
-            '"' => return Some(value),
-            '\\' => match chars.next()? {
-                'n' => value.push('\n'),
-                't' => value.push('\t'),
-                'u' => {
-                    let code: String = chars.by_ref().take(4).collect();
-                    value.push(char::from_u32(u32::from_str_radix(&code, 16).ok()?)?);
-                }
-                other => value.push(other),
-            },
-            c => value.push(c),
-        }
-    }
-}
-
 /// Every listed lab has its three files and its example; no file is unlisted; starters mark
 /// their work with TODO and solutions have none left.
 fn consistent(labs: &[Lab]) -> Result {
     let dir = labs_dir();
     let manifest = read(&dir.join("Cargo.toml"))?;
     let mut problems = Vec::new();
-    for sub in ["exercises", "solutions", "tests"] {
+    for sub in ["exercises", "solutions", "tests", "models/tests"] {
         let entries = std::fs::read_dir(dir.join(sub)).map_err(|e| failed(&dir.join(sub), e))?;
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -671,24 +408,6 @@ fn lab_cargo(subcommand: &str) -> Command {
     let mut command = cargo([subcommand, "--quiet", "--manifest-path"]);
     command.arg(labs_dir().join("Cargo.toml"));
     command
-}
-
-/// Runs `command` with its output hidden unless it fails.
-fn quiet_stage(name: &str, command: &mut Command) -> Result {
-    let output = command.output().map_err(|e| {
-        Error::Failed(format!(
-            "{name}: could not start {:?}: {e}",
-            command.get_program()
-        ))
-    })?;
-    if output.status.success() {
-        return Ok(());
-    }
-    Err(Error::Failed(format!(
-        "{name} failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )))
 }
 
 /// `labs/`, or the copy `CHANLAB_LABS_DIR` names (an autograder's checkout of a submission).
@@ -781,20 +500,46 @@ fn mark_done(lab: &Lab, passed: bool) -> Result {
     std::fs::write(&path, text).map_err(|e| failed(&path, e))
 }
 
+/// Whether the lab has a loom model, in `labs/models/tests/<lab>.rs`.
+fn has_model(name: &str) -> bool {
+    labs_dir()
+        .join("models/tests")
+        .join(format!("{name}.rs"))
+        .exists()
+}
+
+/// Records the tests of `lab` that failed this time (none: it passed), and says whether one of
+/// them had failed the time before too: a student who stays stuck on a test gets the hint.
+fn record_failures(lab: &Lab, failing: &[String]) -> Result<bool> {
+    let path = labs_dir().join("target/lab-failures");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut records: BTreeMap<String, Vec<String>> = text
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split(' ');
+            let name = words.next()?.to_owned();
+            Some((name, words.map(str::to_owned).collect()))
+        })
+        .collect();
+    let before = records.remove(&lab.name).unwrap_or_default();
+    let repeated = failing.iter().any(|t| before.contains(t));
+    if !failing.is_empty() {
+        records.insert(lab.name.clone(), failing.to_vec());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
+    }
+    let text: String = records
+        .iter()
+        .map(|(name, tests)| format!("{name} {}\n", tests.join(" ")))
+        .collect();
+    std::fs::write(&path, text).map_err(|e| failed(&path, e))?;
+    Ok(repeated)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn json_fields_are_read_with_their_escapes() {
-        let line = r#"{"reason":"compiler-artifact","target":{"kind":["test"],"name":"ping_pong"},"executable":"C:\\labs\\t \"x\"\u00e9"}"#;
-        assert_eq!(json_field(line, "name").as_deref(), Some("ping_pong"));
-        assert_eq!(
-            json_field(line, "executable").as_deref(),
-            Some("C:\\labs\\t \"x\"é")
-        );
-        assert_eq!(json_field(line, "missing"), None);
-    }
 
     #[test]
     fn a_starter_is_found_in_git_by_its_hash() {
@@ -802,27 +547,5 @@ mod tests {
         let starter = starter_from_git("labs/exercises/fix_race.rs", want).expect("in git");
         assert_eq!(pristine::hash(&starter), want);
         assert!(starter_from_git("labs/exercises/fix_race.rs", want ^ 1).is_err());
-    }
-
-    #[test]
-    fn test_lines_are_counted() {
-        let output = "running 3 tests\ntest a ... ok\ntest b ... FAILED\n\
-                      test c - should panic ... FAILED\ntest result: FAILED.";
-        let tests = summarise(output);
-        assert_eq!((tests.passed, tests.failed), (1, 2));
-        assert_eq!(tests.failed_names, ["b", "c"]);
-        assert!(!tests.ran_to_the_end());
-    }
-
-    #[test]
-    fn only_a_run_with_its_summary_and_a_passed_test_ran_to_the_end() {
-        let whole = "running 2 tests\ntest a ... ok\ntest b ... ok\n\n\
-                     test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out";
-        assert!(summarise(whole).ran_to_the_end());
-        let cut_short = "running 2 tests\ntest a ... ok\ntest b ... ";
-        assert!(!summarise(cut_short).ran_to_the_end());
-        let none_ran = "running 2 tests\ntest a ... ignored\ntest b ... ignored\n\n\
-                        test result: ok. 0 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out";
-        assert!(!summarise(none_ran).ran_to_the_end());
     }
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// Paths relative to `labs/`, and their hashes.
 const PRISTINE: &[(&str, u64)] = &[
-    ("Cargo.toml", 0xb5659a5002d4e567),
+    ("Cargo.toml", 0x220602893b34e663),
     ("exercises/bursty_limiter.rs", 0x055a31e71447b3e5),
     ("exercises/close_and_range.rs", 0x01a7a737dc0402a8),
     ("exercises/collect.rs", 0x2a1ca42901bd0abb),
@@ -34,28 +34,36 @@ const PRISTINE: &[(&str, u64)] = &[
     ("exercises/timeout_call.rs", 0x0e4b690421653691),
     ("exercises/waitgroup.rs", 0xf0a6588791a16752),
     ("exercises/worker_pool.rs", 0x348f8e30fbd23e05),
-    ("src/lib.rs", 0x1afc83a234e93c65),
-    ("tests/bursty_limiter.rs", 0x12a0ed1de028256c),
-    ("tests/close_and_range.rs", 0x0283b9981202cef0),
-    ("tests/collect.rs", 0x710cf3966b65b47d),
-    ("tests/context_pipeline.rs", 0x6364f59cdd4e097c),
-    ("tests/directions.rs", 0x8e6881d70db8d92d),
-    ("tests/drop_when_full.rs", 0x4f04b5633074f214),
-    ("tests/fetchall_limit.rs", 0x067e654688b71a4c),
-    ("tests/first_error.rs", 0x7ecb12bfc7d717b5),
-    ("tests/first_response.rs", 0x471e12bb8889afa6),
-    ("tests/fix_deadlock.rs", 0x326756435cf449b1),
-    ("tests/fix_leak.rs", 0x0c462b9a28c744d9),
-    ("tests/fix_race.rs", 0x1a21d5bcdeef55d9),
-    ("tests/heartbeat.rs", 0xd81a9e161d6eddd0),
-    ("tests/lock_scope.rs", 0x732fe9b60ad140d6),
-    ("tests/merge.rs", 0x1a568fc31c408806),
-    ("tests/ping_pong.rs", 0xc55249223bf3dabd),
-    ("tests/pipeline.rs", 0xf0388956caf8595a),
+    ("models/Cargo.toml", 0xe52ba59a0df202db),
+    ("models/build.rs", 0xffaa2aebeaafee7d),
+    ("models/src/lib.rs", 0x58a21f658030df51),
+    ("models/tests/fix_race.rs", 0xe3ea486e9c048954),
+    ("models/tests/request_counter.rs", 0xb176b7fa9d7d925f),
+    ("src/lib.rs", 0xbe202315006a6e25),
+    ("src/probes.rs", 0x6d595b53e9d2a314),
+    ("src/seed.rs", 0xa53fb828c75b5a41),
+    ("src/tasks.rs", 0xf9b2bb965de02926),
+    ("tests/bursty_limiter.rs", 0x311d6a7e3986ae7f),
+    ("tests/close_and_range.rs", 0x20f37be7bb24ba23),
+    ("tests/collect.rs", 0xf065310fe25f9598),
+    ("tests/context_pipeline.rs", 0x7229ab3e91447367),
+    ("tests/directions.rs", 0x34d85491ccb3caf8),
+    ("tests/drop_when_full.rs", 0xf2dfc9f3a715a3b2),
+    ("tests/fetchall_limit.rs", 0xdee4e660951e7ea2),
+    ("tests/first_error.rs", 0x345f0c1975cef01c),
+    ("tests/first_response.rs", 0x58d2ab1c77a3e0af),
+    ("tests/fix_deadlock.rs", 0xd67d2cb702790c94),
+    ("tests/fix_leak.rs", 0x980338c63eccf088),
+    ("tests/fix_race.rs", 0x5a607bb0b7779c4b),
+    ("tests/heartbeat.rs", 0x6e2686e101254503),
+    ("tests/lock_scope.rs", 0x03d398b3c8a3742b),
+    ("tests/merge.rs", 0xe7f199b482c65d51),
+    ("tests/ping_pong.rs", 0x34dc2e9ffd9c25e4),
+    ("tests/pipeline.rs", 0x6eb236b46600e9db),
     ("tests/request_counter.rs", 0x377b20b3f863e058),
-    ("tests/timeout_call.rs", 0x7bf2c00db91e29db),
-    ("tests/waitgroup.rs", 0x00a3c83120728d1c),
-    ("tests/worker_pool.rs", 0xd1722987f00a8cee),
+    ("tests/timeout_call.rs", 0x441f082242d75dac),
+    ("tests/waitgroup.rs", 0x9a0880105543b518),
+    ("tests/worker_pool.rs", 0xcd2d378378436956),
 ];
 
 /// FNV-1a over `bytes`, skipping a CR that precedes an LF so that a Windows checkout hashes alike.
@@ -76,16 +84,36 @@ pub fn expected(path: &str) -> Option<u64> {
     PRISTINE.iter().find(|(p, _)| *p == path).map(|(_, h)| *h)
 }
 
-/// The files a student must not edit.
-fn protected(labs: &[Lab]) -> Vec<String> {
-    let mut files = vec!["Cargo.toml".to_owned(), "src/lib.rs".to_owned()];
+/// The files a student must not edit: the manifests, the harness and the models' build (every
+/// file under `src/` and `models/` in `dir`, and every one the table lists), and the labs' tests.
+fn protected(dir: &Path, labs: &[Lab]) -> Vec<String> {
+    let mut shared: Vec<String> = PRISTINE
+        .iter()
+        .map(|(p, _)| p.to_string())
+        .filter(|p| p.starts_with("src/") || p.starts_with("models/"))
+        .collect();
+    for sub in ["src", "models", "models/src", "models/tests"] {
+        for entry in std::fs::read_dir(dir.join(sub))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let file = format!("{sub}/{}", entry.file_name().to_string_lossy());
+            if entry.path().is_file() && !shared.contains(&file) {
+                shared.push(file);
+            }
+        }
+    }
+    shared.sort();
+    let mut files = vec!["Cargo.toml".to_owned()];
+    files.extend(shared);
     files.extend(labs.iter().map(|l| format!("tests/{}.rs", l.name)));
     files
 }
 
 /// Every file the table covers: the protected ones and the starters.
-fn covered(labs: &[Lab]) -> Vec<String> {
-    let mut files = protected(labs);
+fn covered(dir: &Path, labs: &[Lab]) -> Vec<String> {
+    let mut files = protected(dir, labs);
     files.extend(labs.iter().map(|l| format!("exercises/{}.rs", l.name)));
     files
 }
@@ -97,7 +125,7 @@ fn differs(dir: &Path, path: &str) -> bool {
 
 /// Protected files under `dir` (the labs directory) that differ from the course's.
 pub fn modified_tests(dir: &Path, labs: &[Lab]) -> Vec<String> {
-    protected(labs)
+    protected(dir, labs)
         .into_iter()
         .filter(|p| differs(dir, p))
         .collect()
@@ -105,7 +133,7 @@ pub fn modified_tests(dir: &Path, labs: &[Lab]) -> Vec<String> {
 
 /// Every covered file that differs from the table, and table entries for files no longer listed.
 pub fn drift(dir: &Path, labs: &[Lab]) -> Vec<String> {
-    let covered = covered(labs);
+    let covered = covered(dir, labs);
     let mut drift: Vec<String> = covered
         .iter()
         .filter(|p| differs(dir, p))
@@ -122,7 +150,10 @@ pub fn drift(dir: &Path, labs: &[Lab]) -> Vec<String> {
 
 /// The table as it should read for the files under `dir` now.
 pub fn table(dir: &Path, labs: &[Lab]) -> String {
-    let mut files = covered(labs);
+    let mut files: Vec<String> = covered(dir, labs)
+        .into_iter()
+        .filter(|p| dir.join(p).exists())
+        .collect();
     files.sort();
     files
         .iter()
@@ -149,7 +180,7 @@ mod tests {
         let labs = super::super::load().expect("labs/info.toml parses");
         let course = super::super::labs_dir();
         let copy = std::env::temp_dir().join(format!("chanlab-pristine-{}", std::process::id()));
-        for file in protected(&labs) {
+        for file in protected(&course, &labs) {
             let to = copy.join(&file);
             std::fs::create_dir_all(to.parent().unwrap()).unwrap();
             std::fs::copy(course.join(&file), &to).unwrap();

@@ -50,6 +50,7 @@ impl LabsCopy {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab-copy/labs");
         copy_tree(from, &dir);
         let _ = std::fs::remove_file(dir.join("target/lab-status"));
+        let _ = std::fs::remove_file(dir.join("target/lab-failures"));
         LabsCopy { dir, _turn: turn }
     }
 
