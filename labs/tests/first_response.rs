@@ -6,7 +6,7 @@
 #[allow(dead_code)]
 mod lab;
 
-use chanlab_labs::{timed, within};
+use chanlab_labs::{cpu_used, timed, within};
 use crossbeam::channel::{Receiver, bounded};
 use std::thread;
 use std::time::Duration;
@@ -68,4 +68,22 @@ fn a_replica_that_fails_is_out_of_the_race() {
 fn when_both_fail_there_is_no_answer() {
     let (winner, _) = race((None, 10), (None, 50));
     assert_eq!(winner, None);
+}
+
+#[test]
+fn waiting_after_a_replica_failed_costs_no_cpu() {
+    for failed_first in [true, false] {
+        let (winner, cpu) = within(DEADLINE, move || {
+            let (a, b) = if failed_first {
+                (replica(None, 0), replica(Some("b"), 400))
+            } else {
+                (replica(Some("a"), 400), replica(None, 0))
+            };
+            cpu_used(|| lab::first_answer(a, b))
+        });
+        assert!(winner.is_some(), "one replica answered after 400 ms");
+        if let Some(cpu) = cpu {
+            cpu.assert_idle("waited 400 ms for one replica after the other had failed");
+        }
+    }
 }

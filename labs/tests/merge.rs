@@ -5,7 +5,7 @@
 #[allow(dead_code)]
 mod lab;
 
-use chanlab_labs::{no_threads_left, within};
+use chanlab_labs::{cpu_used, no_threads_left, within};
 use crossbeam::channel::{Receiver, bounded};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -55,7 +55,8 @@ fn a_slow_input_does_not_hold_back_the_others() {
     });
     assert_eq!(
         first, 2,
-        "the value that was ready at once should come out first"
+        "the value that was ready at once should come out first: the inputs were read one after \
+         another, so a slow input held back the others. Give each input a forwarding thread"
     );
     assert!(
         waited < Duration::from_millis(300),
@@ -72,4 +73,34 @@ fn no_inputs_close_the_output_at_once() {
             .collect::<Vec<_>>()
     });
     assert!(values.is_empty());
+}
+
+/// A channel that yields `values` one by one, `gap` apart, then closes.
+fn spaced(values: &'static [u32], gap: Duration) -> Receiver<u32> {
+    let (tx, rx) = bounded(0);
+    thread::spawn(move || {
+        for value in values {
+            thread::sleep(gap);
+            if tx.send(*value).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+#[test]
+fn forwarding_waits_without_spinning() {
+    let (mut values, cpu) = within(DEADLINE, || {
+        let inputs = vec![
+            spaced(&[1, 2, 3], Duration::from_millis(150)),
+            spaced(&[10, 20], Duration::from_millis(200)),
+        ];
+        cpu_used(|| lab::merge(inputs).iter().collect::<Vec<_>>())
+    });
+    values.sort_unstable();
+    assert_eq!(values, [1, 2, 3, 10, 20]);
+    if let Some(cpu) = cpu {
+        cpu.assert_idle("waited for inputs that send every 150 to 200 ms");
+    }
 }

@@ -5,7 +5,7 @@
 #[allow(dead_code)]
 mod lab;
 
-use chanlab_labs::{no_threads_left, timed, within};
+use chanlab_labs::{cpu_used, no_threads_left, seeded, timed, within};
 use std::thread;
 use std::time::Duration;
 
@@ -56,4 +56,32 @@ fn a_player_goes_home_when_the_other_leaves() {
         me.join().expect("the player does not panic")
     });
     assert!(outcome.is_none(), "{outcome:?}");
+}
+
+#[test]
+fn a_player_waits_for_the_ball_as_long_as_it_takes_without_spinning() {
+    seeded(|rng| {
+        let serve_after = Duration::from_millis(rng.between(300, 700));
+        let (ball, cpu) = within(DEADLINE, move || {
+            let (to_me, from) = lab::table();
+            let (to, _from_me) = lab::table();
+            cpu_used(|| {
+                let me = thread::spawn(move || lab::player("ping", from, to, 1));
+                thread::sleep(serve_after);
+                // A player who has left makes this send fail.
+                let _ = to_me.send(lab::Ball::default());
+                me.join().expect("the player does not panic")
+            })
+        });
+        let ball = ball.unwrap_or_else(|| {
+            panic!(
+                "the ball came after {serve_after:?} and the player had gone: a player waits \
+                 for the ball as long as the other player is there (until the channel closes)"
+            )
+        });
+        assert_eq!(ball.hits, ["ping"]);
+        if let Some(cpu) = cpu {
+            cpu.assert_idle(&format!("waited {serve_after:?} for the ball"));
+        }
+    });
 }

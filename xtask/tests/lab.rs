@@ -224,10 +224,17 @@ fn grade_marks_each_test_as_it_ends() {
     let status = child.wait().expect("xtask ends once its stderr has");
     let (stderr, stdout) = (text(&seen), stdout.join().expect("stdout"));
     assert!(status.success(), "{stderr}");
-    assert!(
-        stderr.contains("collect                 F.F. failed ("),
-        "{stderr}"
-    );
+    // A mark per test of collect's, the stuck first one failed.
+    let tests = copy.read("tests/collect.rs").matches("#[test]").count();
+    let marks = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("collect"))
+        .and_then(|rest| rest.trim_start().split_once(" failed ("))
+        .map(|(marks, _)| marks.to_owned())
+        .unwrap_or_default();
+    assert_eq!(marks.len(), tests, "{stderr}");
+    assert!(marks.starts_with('F'), "{stderr}");
+    assert!(marks.chars().all(|m| m == '.' || m == 'F'), "{stderr}");
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
 }
 
