@@ -6,7 +6,7 @@
 #[allow(dead_code)]
 mod lab;
 
-use chanlab_labs::{no_threads_left, timed, within};
+use chanlab_labs::{cpu_used, threads_wind_down, timed, within};
 use std::thread;
 use std::time::Duration;
 
@@ -60,10 +60,23 @@ fn a_quiet_spell_banks_no_more_than_one_burst() {
 
 #[test]
 fn dropping_the_limiter_ends_its_thread() {
-    no_threads_left(DEADLINE, || {
+    // The refill thread hears of the drop at its next tick, 20 ms at most.
+    threads_wind_down(DEADLINE, || {
         for _ in 0..5 {
             let limiter = lab::Limiter::new(2, Duration::from_millis(20));
             limiter.wait();
         }
     });
+}
+
+#[test]
+fn waiting_for_a_turn_costs_no_cpu() {
+    let (took, cpu) = within(DEADLINE, || {
+        let limiter = lab::Limiter::new(1, Duration::from_millis(150));
+        cpu_used(|| waits(&limiter, 4))
+    });
+    assert!(took >= Duration::from_millis(350), "4 calls took {took:?}");
+    if let Some(cpu) = cpu {
+        cpu.assert_idle("waited for turns 150 ms apart");
+    }
 }

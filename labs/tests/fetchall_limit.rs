@@ -6,7 +6,7 @@
 #[allow(dead_code)]
 mod lab;
 
-use chanlab_labs::{no_threads_left, timed, within};
+use chanlab_labs::{HarnessThread, cpu_used, no_threads_left, seeded, timed, within};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
@@ -36,6 +36,8 @@ impl Server {
         let in_flight = Arc::new(AtomicUsize::new(0));
         let (most_seen, stopping) = (most.clone(), stop.clone());
         let acceptor = thread::spawn(move || {
+            // The server's threads are the test's: the probes measure the code under test alone.
+            let _test = HarnessThread::enter();
             let mut connections = Vec::new();
             for stream in listener.incoming() {
                 if stopping.load(Ordering::SeqCst) {
@@ -43,7 +45,10 @@ impl Server {
                 }
                 let Ok(stream) = stream else { continue };
                 let (in_flight, most) = (in_flight.clone(), most_seen.clone());
-                connections.push(thread::spawn(move || answer(stream, &in_flight, &most)));
+                connections.push(thread::spawn(move || {
+                    let _test = HarnessThread::enter();
+                    answer(stream, &in_flight, &most)
+                }));
             }
             connections
                 .into_iter()
@@ -163,4 +168,63 @@ fn a_failed_fetch_is_reported_not_a_panic() {
     for f in &fetched {
         assert!(f.result.is_err(), "{f:?}");
     }
+}
+
+#[test]
+fn waiting_for_a_turn_costs_no_cpu() {
+    // Threads that wait for a place by looking at a counter again and again (and may both take
+    // the last place between a look and an increment) show here as a busy or restless wait.
+    let (most, cpu) = no_threads_left(DEADLINE, || {
+        let server = Server::start();
+        let urls: Vec<String> = (0..12).map(|_| server.url(100, 200)).collect();
+        let (fetched, cpu) = cpu_used(|| lab::fetch_all(&urls, 2));
+        assert_eq!(fetched.len(), 12, "one result per URL");
+        (server.most_in_flight(), cpu)
+    });
+    assert!(
+        most <= 2,
+        "{most} requests were in flight at once with a limit of 2"
+    );
+    if let Some(cpu) = cpu {
+        cpu.assert_idle("fetched 12 URLs of 200 ms, 2 at a time");
+    }
+}
+
+#[test]
+fn a_slow_request_does_not_hold_up_the_other_workers() {
+    seeded(|rng| {
+        // A slow request at the head of every three, quick ones between: a pool of 3 keeps two
+        // workers on the quick ones while one waits for a slow one; batches of three wait for
+        // each batch's slow request in turn.
+        let delays: Vec<u64> = (0..9)
+            .map(|i| {
+                if i % 3 == 0 {
+                    rng.between(800, 1000)
+                } else {
+                    rng.between(20, 60)
+                }
+            })
+            .collect();
+        let slowest = *delays.iter().max().expect("delays");
+        // Batches take at least the three slow requests one after another; a pool about the
+        // slowest. The bound lies between, far from both.
+        let in_turn: u64 = delays.iter().step_by(3).sum();
+        let (took, count) = no_threads_left(DEADLINE, {
+            let delays = delays.clone();
+            move || {
+                let server = Server::start();
+                let urls: Vec<String> = delays.iter().map(|ms| server.url(10, *ms)).collect();
+                let (fetched, took) = timed(|| lab::fetch_all(&urls, 3));
+                (took, fetched.len())
+            }
+        });
+        assert_eq!(count, 9, "one result per URL");
+        let bound = Duration::from_millis(in_turn * 4 / 5);
+        assert!(
+            took < bound,
+            "requests of {delays:?} ms, 3 at a time, took {took:?}; about {slowest} ms will do: \
+             the requests waited for each other. Start the next request as soon as one ends, \
+             instead of fetching in batches"
+        );
+    });
 }

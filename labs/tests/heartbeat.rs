@@ -5,7 +5,7 @@
 #[allow(dead_code)]
 mod lab;
 
-use chanlab_labs::{no_threads_left, timed, within};
+use chanlab_labs::{cpu_used, no_threads_left, timed, within};
 use crossbeam::channel::{bounded, unbounded};
 use std::thread;
 use std::time::Duration;
@@ -73,4 +73,26 @@ fn it_stops_when_nobody_listens() {
         lab::heartbeat(PERIOD, beats_tx, done)
     });
     assert!(returned <= 1, "{returned}");
+}
+
+#[test]
+fn between_beats_it_waits_without_spinning() {
+    let (returned, cpu) = no_threads_left(DEADLINE, || {
+        let (done_tx, done) = bounded::<()>(0);
+        let (beats_tx, _beats) = unbounded();
+        cpu_used(|| {
+            let beating =
+                thread::spawn(move || lab::heartbeat(Duration::from_millis(200), beats_tx, done));
+            thread::sleep(Duration::from_millis(700));
+            drop(done_tx);
+            beating.join().expect("heartbeat does not panic")
+        })
+    });
+    assert!(
+        (2..=4).contains(&returned),
+        "{returned} beats in 0.7 s at one per 200 ms"
+    );
+    if let Some(cpu) = cpu {
+        cpu.assert_idle("waited between beats 200 ms apart");
+    }
 }

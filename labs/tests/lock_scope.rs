@@ -5,7 +5,7 @@
 #[allow(dead_code)]
 mod lab;
 
-use chanlab_labs::{no_threads_left, timed};
+use chanlab_labs::{count_threads, no_threads_left, timed, within};
 use std::thread;
 use std::time::Duration;
 
@@ -48,4 +48,24 @@ fn the_workers_classify_at_the_same_time() {
         "4 workers took {took:?} for 40 × 20 ms of work: they took turns. \
          Is the lock held while classify runs?"
     );
+}
+
+#[test]
+fn it_starts_as_many_workers_as_asked() {
+    for (count, workers, classify) in [(1000, 7, sign as fn(u64) -> _), (40, 4, slow_digit)] {
+        let (counts, threads) = within(DEADLINE, move || {
+            let numbers: Vec<u64> = (0..count).collect();
+            count_threads(|| lab::tally(&numbers, workers, classify))
+        });
+        assert_eq!(counts.values().sum::<usize>(), count as usize, "{counts:?}");
+        if let Some(threads) = threads {
+            assert!(
+                threads.started <= workers,
+                "{workers} workers were asked for and {} threads ran ({} at once): give each \
+                 worker a share of the numbers, not each number a thread",
+                threads.started,
+                threads.most_at_once
+            );
+        }
+    }
 }

@@ -5,7 +5,7 @@
 #[allow(dead_code)]
 mod lab;
 
-use chanlab_labs::{no_threads_left, timed};
+use chanlab_labs::{count_threads, no_threads_left, seeded, timed};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
@@ -65,4 +65,61 @@ fn no_more_jobs_run_at_once_than_there_are_workers() {
         most <= 3,
         "{most} jobs ran at once with 3 workers: a pool must bound the work in progress"
     );
+}
+
+/// Sleeps for `ms` milliseconds and returns it.
+fn sleep_for(ms: u64) -> u64 {
+    thread::sleep(Duration::from_millis(ms));
+    ms
+}
+
+#[test]
+fn a_fixed_pool_runs_every_job_on_the_workers_it_was_asked_for() {
+    let (results, threads) = no_threads_left(DEADLINE, || {
+        count_threads(|| lab::run_pool(&[30; 12], 3, sleep_for))
+    });
+    assert_eq!(results, [30; 12]);
+    if let Some(threads) = threads {
+        assert!(
+            threads.started <= 3,
+            "3 workers were asked for and {} threads ran ({} at once): start the workers once, \
+             and let them take jobs from one shared queue until it closes",
+            threads.started,
+            threads.most_at_once
+        );
+    }
+}
+
+#[test]
+fn a_long_job_does_not_hold_up_the_other_workers() {
+    seeded(|rng| {
+        // A long job at the head of every three; short ones between. A pool keeps the other two
+        // workers on the short jobs while one runs a long one; batches of three wait for each
+        // batch's long job in turn.
+        let jobs: Vec<u64> = (0..9)
+            .map(|i| {
+                if i % 3 == 0 {
+                    rng.between(400, 600)
+                } else {
+                    rng.between(20, 60)
+                }
+            })
+            .collect();
+        let longest = *jobs.iter().max().expect("jobs");
+        // Batches take at least the three long jobs one after another; a pool about the
+        // longest. The bound lies between, far from both.
+        let in_turn: u64 = jobs.iter().step_by(3).sum();
+        let (results, took) = no_threads_left(DEADLINE, {
+            let jobs = jobs.clone();
+            move || timed(|| lab::run_pool(&jobs, 3, sleep_for))
+        });
+        assert_eq!(results, jobs, "each result in its job's place");
+        let bound = Duration::from_millis(in_turn * 4 / 5);
+        assert!(
+            took < bound,
+            "jobs of {jobs:?} ms on 3 workers took {took:?}, and a pool needs about {longest} ms: \
+             the workers waited for each other. Let each worker take the next job as soon as it \
+             is free, instead of running the jobs in batches"
+        );
+    });
 }

@@ -1,0 +1,48 @@
+// Mistake: the lock is held while classify runs, so the workers take turns.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Classifies `numbers` with `classify` on `workers` threads (at least one) and counts how many
+/// numbers fell in each class.
+pub fn tally(
+    numbers: &[u64],
+    workers: usize,
+    classify: fn(u64) -> &'static str,
+) -> HashMap<&'static str, usize> {
+    let counts = Mutex::new(HashMap::new());
+    let share = numbers.len().div_ceil(workers.max(1)).max(1);
+    thread::scope(|s| {
+        for chunk in numbers.chunks(share) {
+            let counts = &counts;
+            s.spawn(move || {
+                for &n in chunk {
+                    let mut counts = counts.lock().unwrap();
+                    let class = classify(n);
+                    *counts.entry(class).or_insert(0) += 1;
+                }
+            });
+        }
+    });
+    counts.into_inner().unwrap()
+}
+
+/// A slow classification: 10 ms of thought per number.
+fn parity(n: u64) -> &'static str {
+    thread::sleep(Duration::from_millis(10));
+    if n.is_multiple_of(2) { "even" } else { "odd" }
+}
+
+fn main() {
+    let numbers: Vec<u64> = (1..=100).collect();
+    for workers in [1, 4] {
+        let start = Instant::now();
+        let counts = tally(&numbers, workers, parity);
+        println!(
+            "{workers} worker(s): {counts:?} in {:.2}s",
+            start.elapsed().as_secs_f64()
+        );
+    }
+}
