@@ -56,3 +56,17 @@ fn cancel_stops_a_stage_waiting_for_input() {
         "once cancelled, the stage should stop and so close its output"
     );
 }
+
+#[test]
+fn cancel_stops_count_while_its_reader_keeps_the_receiver() {
+    // The reader keeps `numbers` without reading until after the thread check: count's next send
+    // neither succeeds nor fails, so only the context can stop it.
+    let numbers = no_threads_left(DEADLINE, || {
+        let (ctx, cancel) = lab::with_cancel();
+        let numbers = lab::count(&ctx);
+        assert_eq!(numbers.recv().ok(), Some(1));
+        cancel.cancel();
+        numbers
+    });
+    drop(numbers);
+}

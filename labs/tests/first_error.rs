@@ -17,6 +17,16 @@ const DEADLINE: Duration = Duration::from_secs(5);
 /// A task that works `ms` milliseconds, looking at `cancel` every 5 ms, then ends with `outcome`;
 /// `noticed` is set if it saw the cancellation.
 fn task(ms: u64, outcome: Result<(), &'static str>, noticed: Arc<AtomicBool>) -> Task {
+    task_in_steps(ms, 5, outcome, noticed)
+}
+
+/// [`task`], looking at `cancel` every `step` milliseconds.
+fn task_in_steps(
+    ms: u64,
+    step: u64,
+    outcome: Result<(), &'static str>,
+    noticed: Arc<AtomicBool>,
+) -> Task {
     Box::new(move |cancel: &Cancel| {
         let start = Instant::now();
         while start.elapsed() < Duration::from_millis(ms) {
@@ -24,7 +34,7 @@ fn task(ms: u64, outcome: Result<(), &'static str>, noticed: Arc<AtomicBool>) ->
                 noticed.store(true, Ordering::SeqCst);
                 return Err("cancelled".to_string());
             }
-            thread::sleep(Duration::from_millis(5));
+            thread::sleep(Duration::from_millis(step));
         }
         outcome.map_err(str::to_string)
     })
@@ -93,5 +103,32 @@ fn no_error_waits_for_every_task() {
     assert_eq!(
         no_threads_left(DEADLINE, || lab::run_all(Vec::new())),
         Ok(())
+    );
+}
+
+#[test]
+fn it_returns_only_once_the_cancelled_tasks_have_ended() {
+    // Tasks that look at the cancellation every 50 ms: each needs a moment to stop, and run_all
+    // must wait for it.
+    let noticed: Vec<Arc<AtomicBool>> = (0..4).map(|_| flag()).collect();
+    let flags = noticed.clone();
+    let (result, took) = no_threads_left(DEADLINE, move || {
+        let mut tasks: Vec<Task> = flags
+            .into_iter()
+            .map(|noticed| task_in_steps(2000, 50, Ok(()), noticed))
+            .collect();
+        tasks.push(task(30, Err("boom"), flag()));
+        timed(|| lab::run_all(tasks))
+    });
+    assert_eq!(result, Err("boom".to_string()));
+    assert!(
+        took < Duration::from_millis(1000),
+        "run_all took {took:?}: after the error at 30 ms, the other tasks should be cancelled"
+    );
+    let stopped = noticed.iter().filter(|n| n.load(Ordering::SeqCst)).count();
+    assert_eq!(
+        stopped, 4,
+        "only {stopped} of the 4 other tasks had seen the cancellation when run_all returned: \
+         join every task before returning"
     );
 }

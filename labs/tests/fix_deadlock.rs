@@ -6,7 +6,7 @@
 #[allow(dead_code)]
 mod lab;
 
-use chanlab_labs::{no_threads_left, within};
+use chanlab_labs::{count_threads, no_threads_left, timed, within};
 use std::time::Duration;
 
 const DEADLINE: Duration = Duration::from_secs(2);
@@ -24,4 +24,39 @@ fn every_thread_gets_its_left_neighbours_number() {
 #[should_panic(expected = "a ring needs at least two threads")]
 fn a_ring_of_one_is_refused() {
     within(DEADLINE, || lab::pass_right(1));
+}
+
+#[test]
+fn a_ring_of_n_runs_on_n_threads() {
+    // Ten rings: a thread that lives a few microseconds may escape one count, not ten.
+    let most = within(DEADLINE, || {
+        (0..10)
+            .filter_map(|_| count_threads(|| lab::pass_right(32)).1)
+            .map(|count| count.started)
+            .max()
+    });
+    if let Some(most) = most {
+        assert!(
+            most <= 32,
+            "a ring of 32 started {most} threads: each thread of the ring sends and receives \
+             itself. A send handed to a helper thread is a thread nobody waits for"
+        );
+    }
+}
+
+#[test]
+fn the_ring_waits_for_nobody_longer_than_it_must() {
+    // The quickest of ten rings of 8: an unbuffered hand-over takes microseconds, so a ring that
+    // waits for a timeout before it moves on shows.
+    let quickest = within(DEADLINE, || {
+        (0..10)
+            .map(|_| timed(|| lab::pass_right(8)).1)
+            .min()
+            .unwrap_or_default()
+    });
+    assert!(
+        quickest < Duration::from_millis(8),
+        "the quickest of ten rings of 8 took {quickest:?}: the threads waited for a timeout. \
+         Break the cycle by the order of the sends and receives, not by giving up after a while"
+    );
 }

@@ -6,6 +6,7 @@
 mod lab;
 
 use chanlab_labs::{no_threads_left, settle, timed, within};
+use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
@@ -47,7 +48,18 @@ fn a_cache_with_a_long_life_is_dropped_at_once() {
         let cache = lab::Cache::new(Duration::from_secs(3600));
         cache.insert("k", "v");
         settle();
-        timed(|| drop(cache)).1
+        // The drop on a thread of its own: one that waits for the janitor's next sweep waits
+        // half an hour, and the test says so instead of hanging.
+        let (dropped_tx, dropped) = mpsc::channel();
+        thread::spawn(move || {
+            let took = timed(|| drop(cache)).1;
+            let _ = dropped_tx.send(took);
+        });
+        let late = "dropping a cache whose janitor sweeps every half hour had not returned \
+                        after 1 s: the drop waits for a janitor that only looks up between \
+                        sweeps. Let the pause between sweeps be the ear too (recv_timeout on a \
+                        channel the drop closes)";
+        dropped.recv_timeout(Duration::from_secs(1)).expect(late)
     });
     assert!(
         took < Duration::from_millis(500),

@@ -5,7 +5,7 @@
 #[allow(dead_code)]
 mod lab;
 
-use chanlab_labs::within;
+use chanlab_labs::{no_threads_left, race, watch, within};
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
@@ -61,4 +61,39 @@ fn concurrent_withdrawals_never_overdraw() {
             "run {run}: exactly 10 × 10 fit in 100"
         );
     }
+}
+
+#[test]
+fn the_balance_never_dips_below_zero_even_for_a_moment() {
+    // Withdrawals that start together, round after round, while a watcher reads the balance all
+    // the time: a withdrawal that takes the money first and gives it back if that overdrew the
+    // account leaves the balance below zero for a moment, and ends right.
+    const TRIES: usize = 4;
+    const ROUNDS: usize = 300;
+    let (paid, balance, dipped) = no_threads_left(Duration::from_secs(10), || {
+        let account = Arc::new(lab::Account::new(10 * ROUNDS as i64 / 2));
+        let watched = account.clone();
+        let watcher = watch(move || match watched.balance() {
+            b if b < 0 => Err(format!("the balance was {b}")),
+            _ => Ok(()),
+        });
+        let paid: usize = race(TRIES, ROUNDS, |_, _| account.withdraw(10))
+            .iter()
+            .flatten()
+            .filter(|paid| **paid)
+            .count();
+        (paid, account.balance(), watcher.stop())
+    });
+    assert_eq!(
+        dipped,
+        None,
+        "while withdrawals ran, {}: a withdrawal was seen in the middle of its work. Check and \
+         debit in one step that nobody can see half done (one lock around both)",
+        dipped.as_deref().unwrap_or_default()
+    );
+    assert_eq!(
+        (paid, balance),
+        (ROUNDS / 2, 0),
+        "{ROUNDS} × 10 fits in the account"
+    );
 }

@@ -12,9 +12,16 @@ use std::time::Duration;
 const DEADLINE: Duration = Duration::from_secs(5);
 
 #[test]
-fn a_quick_computation_answers() {
-    let result = no_threads_left(DEADLINE, || lab::call(5, Duration::from_secs(2)));
+fn a_quick_computation_answers_as_soon_as_it_is_done() {
+    // 5 steps of 10 ms, with a limit of 2 s: the answer is there after about 50 ms.
+    let (result, took) =
+        no_threads_left(DEADLINE, || timed(|| lab::call(5, Duration::from_secs(2))));
     assert_eq!(result, Ok(50));
+    assert!(
+        took < Duration::from_millis(500),
+        "a computation of 50 ms, with a limit of 2 s, answered after {took:?}: the call waited \
+         for the limit instead of the answer. Wait for whichever comes first (select!)"
+    );
 }
 
 #[test]

@@ -1,0 +1,1 @@
+//! Loom models of the labs whose state fits them: see `tests/` and `build.rs`.
