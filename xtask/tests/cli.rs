@@ -50,18 +50,18 @@ fn a_step_runs_at_a_pace() {
         "{stdout}"
     );
     assert!(stdout.contains("receiver: got \"ping\"\n"), "{stdout}");
-    // The step prints its wait in lesson time; at pace 0.01 a loaded machine adds a little.
+    // The step prints its wait as run and, in parentheses, at pace 1: "after 0.010s (1.0s at
+    // pace 1)". At pace 0.01 a loaded machine adds a little.
     let prefix = "sender: send returned after ";
     let line = stdout
         .lines()
         .find(|l| l.starts_with(prefix))
         .expect("the sender's line");
-    let waited: f64 = line[prefix.len()..]
-        .split('s')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let waited: f64 = line
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once("s at pace 1)"))
+        .and_then(|(secs, _)| secs.parse().ok())
+        .unwrap_or_else(|| panic!("no time at pace 1 in {line:?}"));
     assert!(
         waited >= 0.95,
         "the send returned before the receiver came:\n{stdout}"
