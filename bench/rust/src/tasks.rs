@@ -5,6 +5,7 @@
 
 use crate::threads::job;
 use crate::{Error, Implementation, check_ops, checked, sum_below};
+use chanlab_tasks::unbuffered;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -43,19 +44,26 @@ macro_rules! rows {
 
 /// The rows of this group.
 pub const IMPLEMENTATIONS: &[Implementation] = rows![
-    "ping-pong", "tokio tasks, mpsc(1), current-thread", |s| ping_pong(Flavor::Current, s.ops);
-    "ping-pong", "tokio tasks, mpsc(1), multi-thread", |s| ping_pong(Flavor::Multi, s.ops);
+    "ping-pong", "tokio tasks, chanlab unbuffered, current-thread", |s| ping_pong(Flavor::Current, s.ops);
+    "ping-pong", "tokio tasks, chanlab unbuffered, multi-thread", |s| ping_pong(Flavor::Multi, s.ops);
+    "ping-pong", "tokio tasks, mpsc(1), current-thread", |s| ping_pong_mpsc(Flavor::Current, s.ops);
+    "ping-pong", "tokio tasks, mpsc(1), multi-thread", |s| ping_pong_mpsc(Flavor::Multi, s.ops);
     "select", "tokio tasks, select!, current-thread", |s| select(Flavor::Current, s.ops);
     "select", "tokio tasks, select!, multi-thread", |s| select(Flavor::Multi, s.ops);
     "spawn", "tokio tasks, current-thread", |s| spawn(Flavor::Current, s.ops);
     "spawn", "tokio tasks, multi-thread", |s| spawn(Flavor::Multi, s.ops);
     "pipeline", "tokio tasks, chanlab stages, current-thread", |s| pipeline(Flavor::Current, s.ops);
     "pipeline", "tokio tasks, chanlab stages, multi-thread", |s| pipeline(Flavor::Multi, s.ops);
+    "pipeline", "tokio tasks, mpsc(1), current-thread", |s| pipeline_mpsc(Flavor::Current, s.ops);
+    "pipeline", "tokio tasks, mpsc(1), multi-thread", |s| pipeline_mpsc(Flavor::Multi, s.ops);
     "pipeline", "tokio tasks, kanal async (0), current-thread", |s| pipeline_kanal(Flavor::Current, s.ops);
-    "pipeline", "tokio tasks, one-slot channel, current-thread", |s| pipeline_slot(Flavor::Current, s.ops);
     "ping-pong", "tokio tasks, kanal async (0), current-thread", |s| ping_pong_kanal(Flavor::Current, s.ops);
-    "worker-pool", "tokio tasks (4), current-thread", |s| worker_pool(Flavor::Current, s.ops);
-    "worker-pool", "tokio tasks (4), multi-thread", |s| worker_pool(Flavor::Multi, s.ops);
+    "worker-pool", "tokio tasks (4), mpsc behind a Mutex, current-thread", |s| worker_pool(Flavor::Current, s.ops);
+    "worker-pool", "tokio tasks (4), mpsc behind a Mutex, multi-thread", |s| worker_pool(Flavor::Multi, s.ops);
+    "worker-pool", "tokio tasks (4), kanal async (0), current-thread", |s| worker_pool_kanal(Flavor::Current, s.ops);
+    "worker-pool", "tokio tasks (4), kanal async (0), multi-thread", |s| worker_pool_kanal(Flavor::Multi, s.ops);
+    "worker-pool", "tokio tasks, a task per job, Semaphore(4), current-thread", |s| worker_pool_semaphore(Flavor::Current, s.ops);
+    "worker-pool", "tokio tasks, a task per job, Semaphore(4), multi-thread", |s| worker_pool_semaphore(Flavor::Multi, s.ops);
     "context-cancel", "CancellationToken, current-thread", |s| context_cancel(Flavor::Current, s.ops);
     "context-cancel", "CancellationToken, multi-thread", |s| context_cancel(Flavor::Multi, s.ops);
 ];
@@ -63,17 +71,51 @@ pub const IMPLEMENTATIONS: &[Implementation] = rows![
 /// Runs `work` on a new runtime of `flavor` and times it; `work` returns its checksum.
 fn timed_on<F>(flavor: Flavor, ops: u64, work: F) -> Result<(f64, u64), Error>
 where
-    F: Future<Output = u64>,
+    F: Future<Output = u64> + Send + 'static,
 {
     let runtime = flavor.runtime()?;
     let start = Instant::now();
-    let got = runtime.block_on(work);
+    let got = as_task(&runtime, work);
     Ok((crate::per_op(start.elapsed(), ops), got))
 }
 
-/// A value bounced between two tasks over two `mpsc` channels of capacity 1 (tokio's smallest;
-/// each side waits for the other's answer, so neither runs ahead). One operation: one round trip.
+/// Runs `work` to its end as a task on `runtime`, as Go's `main` is a goroutine: on the
+/// multi-thread runtime the future given to `block_on` runs on the calling thread, outside the
+/// workers, so every value it exchanged with a task would cross threads.
+fn as_task<F>(runtime: &Runtime, work: F) -> F::Output
+where
+    F: Future + Send + 'static,
+    F::Output: Send,
+{
+    runtime
+        .block_on(async { tokio::spawn(work).await })
+        .unwrap_or_else(|panicked| std::panic::resume_unwind(panicked.into_panic()))
+}
+
+/// A value bounced between two tasks over two of the tasks lesson's unbuffered channels, as Go's
+/// `make(chan uint64)`. One operation: one round trip.
 pub fn ping_pong(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+    let (ns, ball) = timed_on(flavor, ops, async move {
+        let (ping_tx, mut ping) = unbuffered::channel::<u64>();
+        let (pong_tx, mut pong) = unbuffered::channel::<u64>();
+        tokio::spawn(async move {
+            while let Some(ball) = ping.recv().await {
+                let _ = pong_tx.send(ball + 1).await;
+            }
+        });
+        let mut ball = 0;
+        for _ in 0..ops {
+            let _ = ping_tx.send(ball).await;
+            ball = pong.recv().await.unwrap_or_default();
+        }
+        ball
+    })?;
+    checked(ns, ball, ops)
+}
+
+/// The same over two `mpsc` channels of capacity 1 (tokio's smallest; each side waits for the
+/// other's answer, so neither runs ahead).
+pub fn ping_pong_mpsc(flavor: Flavor, ops: u64) -> Result<f64, Error> {
     let (ns, ball) = timed_on(flavor, ops, async move {
         let (ping_tx, mut ping) = mpsc::channel::<u64>(1);
         let (pong_tx, mut pong) = mpsc::channel::<u64>(1);
@@ -199,14 +241,14 @@ pub fn pipeline_kanal(flavor: Flavor, ops: u64) -> Result<f64, Error> {
     checked(ns, sum, expected)
 }
 
-/// The same three stages over [`slot`], a channel of one value made for this: a mutex-guarded
-/// slot and the two wakers, nothing else.
-pub fn pipeline_slot(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+/// The same three stages written by hand over tokio's `mpsc` of capacity 1 (its smallest), which
+/// the stages used before the figures chose the unbuffered channel.
+pub fn pipeline_mpsc(flavor: Flavor, ops: u64) -> Result<f64, Error> {
     let expected = (0..ops).filter(|n| n % 2 == 0).map(|n| n * n).sum();
     let (ns, sum) = timed_on(flavor, ops, async move {
-        let (numbers_tx, mut numbers) = slot::channel::<u64>();
-        let (evens_tx, mut evens) = slot::channel::<u64>();
-        let (squares_tx, mut squares) = slot::channel::<u64>();
+        let (numbers_tx, mut numbers) = mpsc::channel::<u64>(1);
+        let (evens_tx, mut evens) = mpsc::channel::<u64>(1);
+        let (squares_tx, mut squares) = mpsc::channel::<u64>(1);
         tokio::spawn(async move {
             for n in 0..ops {
                 let _ = numbers_tx.send(n).await;
@@ -231,125 +273,6 @@ pub fn pipeline_slot(flavor: Flavor, ops: u64) -> Result<f64, Error> {
         sum
     })?;
     checked(ns, sum, expected)
-}
-
-/// A channel of capacity one between one sending and one receiving task: the least a stage
-/// needs, to measure what tokio's `mpsc` costs beyond it (its semaphore, its block list, its
-/// budget). A bench instrument, not a lesson primitive.
-pub mod slot {
-    use std::future::poll_fn;
-    use std::sync::{Arc, Mutex, MutexGuard};
-    use std::task::{Context, Poll, Waker};
-
-    struct State<T> {
-        value: Option<T>,
-        receiver_waiting: Option<Waker>,
-        sender_waiting: Option<Waker>,
-        sender_alive: bool,
-        receiver_alive: bool,
-    }
-
-    /// The sending half.
-    pub struct Sender<T>(Arc<Mutex<State<T>>>);
-    /// The receiving half.
-    pub struct Receiver<T>(Arc<Mutex<State<T>>>);
-
-    /// A new channel.
-    pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
-        let state = Arc::new(Mutex::new(State {
-            value: None,
-            receiver_waiting: None,
-            sender_waiting: None,
-            sender_alive: true,
-            receiver_alive: true,
-        }));
-        (Sender(state.clone()), Receiver(state))
-    }
-
-    fn lock<T>(state: &Mutex<State<T>>) -> MutexGuard<'_, State<T>> {
-        state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn wait(waiting: &mut Option<Waker>, cx: &Context<'_>) {
-        match waiting {
-            Some(waker) if waker.will_wake(cx.waker()) => {}
-            _ => *waiting = Some(cx.waker().clone()),
-        }
-    }
-
-    fn wake(waiting: Option<Waker>) {
-        if let Some(waker) = waiting {
-            waker.wake();
-        }
-    }
-
-    impl<T> Sender<T> {
-        /// Puts `value` in the slot once it is empty; `Err(value)` once the receiver is gone.
-        pub async fn send(&self, value: T) -> Result<(), T> {
-            let mut value = Some(value);
-            poll_fn(|cx| {
-                let mut state = lock(&self.0);
-                if !state.receiver_alive {
-                    return Poll::Ready(Err(value.take().expect("polled after the end")));
-                }
-                if state.value.is_some() {
-                    wait(&mut state.sender_waiting, cx);
-                    return Poll::Pending;
-                }
-                state.value = value.take();
-                let receiver = state.receiver_waiting.take();
-                drop(state);
-                wake(receiver);
-                Poll::Ready(Ok(()))
-            })
-            .await
-        }
-    }
-
-    impl<T> Receiver<T> {
-        /// The next value; `None` once the slot is empty and the sender gone.
-        pub async fn recv(&mut self) -> Option<T> {
-            poll_fn(|cx| {
-                let mut state = lock(&self.0);
-                match state.value.take() {
-                    Some(value) => {
-                        let sender = state.sender_waiting.take();
-                        drop(state);
-                        wake(sender);
-                        Poll::Ready(Some(value))
-                    }
-                    None if !state.sender_alive => Poll::Ready(None),
-                    None => {
-                        wait(&mut state.receiver_waiting, cx);
-                        Poll::Pending
-                    }
-                }
-            })
-            .await
-        }
-    }
-
-    impl<T> Drop for Sender<T> {
-        fn drop(&mut self) {
-            let mut state = lock(&self.0);
-            state.sender_alive = false;
-            let receiver = state.receiver_waiting.take();
-            drop(state);
-            wake(receiver);
-        }
-    }
-
-    impl<T> Drop for Receiver<T> {
-        fn drop(&mut self) {
-            let mut state = lock(&self.0);
-            state.receiver_alive = false;
-            let sender = state.sender_waiting.take();
-            drop(state);
-            wake(sender);
-        }
-    }
 }
 
 /// Ping-pong over kanal's async channels of capacity 0.
@@ -405,6 +328,62 @@ pub fn worker_pool(flavor: Flavor, ops: u64) -> Result<f64, Error> {
     checked(ns, folded, expected)
 }
 
+/// The same pool with its jobs on kanal's async channel of capacity 0, which has many receivers
+/// (as Go's channels): each worker waits on the channel itself, with no lock around it.
+pub fn worker_pool_kanal(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+    let expected = (0..ops).map(job).fold(0u64, u64::wrapping_add);
+    let (ns, folded) = timed_on(flavor, ops, async move {
+        let (jobs_tx, jobs) = kanal::bounded_async::<u64>(0);
+        let (results_tx, mut results) = mpsc::unbounded_channel();
+        for _ in 0..4 {
+            let (jobs, results_tx) = (jobs.clone(), results_tx.clone());
+            tokio::spawn(async move {
+                while let Ok(n) = jobs.recv().await {
+                    let _ = results_tx.send(job(n));
+                }
+            });
+        }
+        drop((jobs, results_tx));
+        for n in 0..ops {
+            let _ = jobs_tx.send(n).await;
+        }
+        drop(jobs_tx);
+        let mut folded = 0u64;
+        while let Some(r) = results.recv().await {
+            folded = folded.wrapping_add(r);
+        }
+        folded
+    })?;
+    checked(ns, folded, expected)
+}
+
+/// The tasks lesson's way (its `worker_pool` step): no workers, a task per job, at most four at
+/// work under a `Semaphore`.
+pub fn worker_pool_semaphore(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+    let expected = (0..ops).map(job).fold(0u64, u64::wrapping_add);
+    let (ns, folded) = timed_on(flavor, ops, async move {
+        let permits = Arc::new(tokio::sync::Semaphore::new(4));
+        let (results_tx, mut results) = mpsc::unbounded_channel();
+        for n in 0..ops {
+            let Ok(permit) = permits.clone().acquire_owned().await else {
+                break; // never closed
+            };
+            let results_tx = results_tx.clone();
+            tokio::spawn(async move {
+                let _ = results_tx.send(job(n));
+                drop(permit);
+            });
+        }
+        drop(results_tx);
+        let mut folded = 0u64;
+        while let Some(r) = results.recv().await {
+            folded = folded.wrapping_add(r);
+        }
+        folded
+    })?;
+    checked(ns, folded, expected)
+}
+
 /// Waiting tasks per round, as in Go's workload.
 const WAITERS: usize = 1_000;
 
@@ -415,8 +394,9 @@ pub fn context_cancel(flavor: Flavor, ops: u64) -> Result<f64, Error> {
     let runtime = flavor.runtime()?;
     let mut cancelling = Duration::ZERO;
     for _ in 0..ops {
-        let token = CancellationToken::new();
-        cancelling += runtime.block_on(chanlab_tasks::context::cancel_waiters(&token, WAITERS));
+        cancelling += as_task(&runtime, async {
+            chanlab_tasks::context::cancel_waiters(&CancellationToken::new(), WAITERS).await
+        });
     }
     Ok(crate::per_op(cancelling, ops))
 }

@@ -2,19 +2,17 @@
 //! input forwarding into one channel, and tokio-stream's `StreamMap`, which polls every input
 //! from one task.
 
+use crate::unbuffered::{self, Receiver};
 #[cfg(feature = "lesson")]
 use chanlab_common::Cx;
 #[cfg(feature = "lesson")]
 use std::time::Duration;
-use tokio::sync::mpsc;
 #[cfg(feature = "lesson")]
 use tokio::time::{Instant, interval_at};
 #[cfg(feature = "lesson")]
 use tokio_stream::StreamExt;
 #[cfg(feature = "lesson")]
 use tokio_stream::StreamMap;
-#[cfg(feature = "lesson")]
-use tokio_stream::wrappers::ReceiverStream;
 
 // ANCHOR: merge
 /// One channel carrying every item of `inputs` as it arrives; it closes once all of them have.
@@ -40,8 +38,8 @@ use tokio_stream::wrappers::ReceiverStream;
 /// # Panics
 ///
 /// Outside a tokio runtime, as [`tokio::spawn`] does.
-pub fn merge<T: Send + 'static>(inputs: Vec<mpsc::Receiver<T>>) -> mpsc::Receiver<T> {
-    let (tx, rx) = mpsc::channel(inputs.len().max(1));
+pub fn merge<T: Send + 'static>(inputs: Vec<Receiver<T>>) -> Receiver<T> {
+    let (tx, rx) = unbuffered::channel();
     for mut input in inputs {
         let tx = tx.clone();
         tokio::spawn(async move {
@@ -58,8 +56,8 @@ pub fn merge<T: Send + 'static>(inputs: Vec<mpsc::Receiver<T>>) -> mpsc::Receive
 
 #[cfg(feature = "lesson")]
 /// A producer that sends `count` lines naming itself, one every `every`, then closes.
-fn producer(name: &'static str, every: Duration, count: u32) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel(1);
+fn producer(name: &'static str, every: Duration, count: u32) -> Receiver<String> {
+    let (tx, rx) = unbuffered::channel();
     tokio::spawn(async move {
         let mut ticks = interval_at(Instant::now() + every, every);
         for i in 1..=count {
@@ -95,8 +93,8 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
 
         // ANCHOR: stream_map
         let mut streams = StreamMap::new();
-        streams.insert("fast", ReceiverStream::new(producer("fast", ms(200), 2)));
-        streams.insert("slow", ReceiverStream::new(producer("slow", ms(700), 2)));
+        streams.insert("fast", producer("fast", ms(200), 2)); // a Receiver is a Stream
+        streams.insert("slow", producer("slow", ms(700), 2));
         let mut order = Vec::new();
         while let Some((key, _line)) = streams.next().await {
             order.push(key); // a closed stream leaves the map; `None` once all have

@@ -8,10 +8,11 @@
 //!
 //! tokio and tokio-util already have the vocabulary: `tokio::spawn` is `go`, `mpsc` and
 //! `oneshot` are channels, `tokio::select!` is `select`, `CancellationToken` is `context`,
-//! `JoinSet` and `Semaphore` bound a crowd of tasks. This crate adds only what they lack: a
-//! [`rendezvous`] channel (Go's unbuffered one), pipeline stages and a fan-in [`merge`], an
-//! [`ErrGroup`], a rate limiter's async [`acquire`](rate_limit::acquire), and the server lesson's
-//! server as [a task per connection](serve).
+//! `JoinSet` and `Semaphore` bound a crowd of tasks. This crate adds only what they lack: Go's
+//! unbuffered channel, built from tokio's parts ([`rendezvous`]) and built for speed
+//! ([`unbuffered`]), pipeline stages and a fan-in [`merge`] on the latter, an [`ErrGroup`], a rate
+//! limiter's async [`acquire`](rate_limit::acquire), and the server lesson's server as [a task per
+//! connection](serve).
 //!
 //! # Hello, world: a task
 //!
@@ -25,14 +26,15 @@
 //!
 //! # A rendezvous
 //!
-//! tokio's channels have a buffer of at least one; a [`rendezvous`] send waits for its receiver.
+//! tokio's channels have a buffer of at least one; an [`unbuffered`] send waits for its receiver,
+//! as on Go's `make(chan T)`.
 //!
 //! ```
-//! use chanlab_tasks::rendezvous;
+//! use chanlab_tasks::unbuffered;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
-//! let (tx, mut rx) = rendezvous();
+//! let (tx, mut rx) = unbuffered::channel();
 //! tokio::spawn(async move { tx.send(42).await });
 //! assert_eq!(rx.recv().await, Some(42));
 //! # }
@@ -105,6 +107,7 @@ pub mod pipeline;
 pub mod rate_limit;
 pub mod select;
 pub mod serve;
+pub mod unbuffered;
 #[cfg(feature = "lesson")]
 pub mod worker_pool;
 

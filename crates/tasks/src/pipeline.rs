@@ -1,16 +1,15 @@
 //! A pipeline of tasks: generate → keep the even → square, each stage a task joined to the next
 //! by a channel (seed 5.4).
 //!
-//! Each stage closes its output when its input closes (its `Sender` is dropped as the task ends),
-//! and stops early when its consumer goes away (a send fails), so dropping the last `Receiver`
-//! winds the whole pipeline down.
+//! The channels are [unbuffered](crate::unbuffered), as Go's `make(chan int)`: chosen over
+//! tokio's `mpsc` by the figures of `cargo xtask bench pipeline`. Each stage closes its output
+//! when its input closes (its `Sender` is dropped as the task ends), and stops early when its
+//! consumer goes away (a send fails), so dropping the last `Receiver` winds the whole pipeline
+//! down.
 
+use crate::unbuffered::{self, Receiver};
 #[cfg(feature = "lesson")]
 use chanlab_common::Cx;
-use tokio::sync::mpsc;
-
-/// The buffer between two stages: tokio's smallest, one value.
-pub const STAGE_CAPACITY: usize = 1;
 
 // ANCHOR: stages
 /// A stage that sends every item of `items`, then closes its output.
@@ -32,13 +31,13 @@ pub const STAGE_CAPACITY: usize = 1;
 /// # Panics
 ///
 /// Outside a tokio runtime, as [`tokio::spawn`] does.
-pub fn generate<I>(items: I) -> mpsc::Receiver<I::Item>
+pub fn generate<I>(items: I) -> Receiver<I::Item>
 where
     I: IntoIterator + Send + 'static,
     I::IntoIter: Send,
     I::Item: Send + 'static,
 {
-    let (tx, rx) = mpsc::channel(STAGE_CAPACITY);
+    let (tx, rx) = unbuffered::channel();
     tokio::spawn(async move {
         for item in items {
             if tx.send(item).await.is_err() {
@@ -50,12 +49,12 @@ where
 }
 
 /// A stage that passes on the items of `input` for which `keep` is true.
-pub fn filter<T, F>(mut input: mpsc::Receiver<T>, keep: F) -> mpsc::Receiver<T>
+pub fn filter<T, F>(mut input: Receiver<T>, keep: F) -> Receiver<T>
 where
     T: Send + 'static,
     F: Fn(&T) -> bool + Send + 'static,
 {
-    let (tx, rx) = mpsc::channel(STAGE_CAPACITY);
+    let (tx, rx) = unbuffered::channel();
     tokio::spawn(async move {
         while let Some(item) = input.recv().await {
             if keep(&item) && tx.send(item).await.is_err() {
@@ -67,13 +66,13 @@ where
 }
 
 /// A stage that sends `f(item)` for every item of `input`.
-pub fn map<T, U, F>(mut input: mpsc::Receiver<T>, f: F) -> mpsc::Receiver<U>
+pub fn map<T, U, F>(mut input: Receiver<T>, f: F) -> Receiver<U>
 where
     T: Send + 'static,
     U: Send + 'static,
     F: Fn(T) -> U + Send + 'static,
 {
-    let (tx, rx) = mpsc::channel(STAGE_CAPACITY);
+    let (tx, rx) = unbuffered::channel();
     tokio::spawn(async move {
         while let Some(item) = input.recv().await {
             if tx.send(f(item)).await.is_err() {

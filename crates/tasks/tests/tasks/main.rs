@@ -10,6 +10,7 @@ mod rate_limit;
 mod select;
 mod serve;
 mod spawn;
+mod unbuffered;
 mod worker_pool;
 
 /// A current-thread runtime for tests of the reusable items: the smallest, and no thread to
