@@ -44,20 +44,20 @@ macro_rules! rows {
 
 /// The rows of this group.
 pub const IMPLEMENTATIONS: &[Implementation] = rows![
-    "ping-pong", "tokio tasks, chanlab unbuffered, current-thread", |s| ping_pong(Flavor::Current, s.ops);
-    "ping-pong", "tokio tasks, chanlab unbuffered, multi-thread", |s| ping_pong(Flavor::Multi, s.ops);
-    "ping-pong", "tokio tasks, mpsc(1), current-thread", |s| ping_pong_mpsc(Flavor::Current, s.ops);
-    "ping-pong", "tokio tasks, mpsc(1), multi-thread", |s| ping_pong_mpsc(Flavor::Multi, s.ops);
+    "ping-pong", "tokio tasks, chanlab unbuffered, current-thread", |s| ping_pong::<Unbuffered>(Flavor::Current, s.ops);
+    "ping-pong", "tokio tasks, chanlab unbuffered, multi-thread", |s| ping_pong::<Unbuffered>(Flavor::Multi, s.ops);
+    "ping-pong", "tokio tasks, mpsc(1), current-thread", |s| ping_pong::<Mpsc1>(Flavor::Current, s.ops);
+    "ping-pong", "tokio tasks, mpsc(1), multi-thread", |s| ping_pong::<Mpsc1>(Flavor::Multi, s.ops);
     "select", "tokio tasks, select!, current-thread", |s| select(Flavor::Current, s.ops);
     "select", "tokio tasks, select!, multi-thread", |s| select(Flavor::Multi, s.ops);
     "spawn", "tokio tasks, current-thread", |s| spawn(Flavor::Current, s.ops);
     "spawn", "tokio tasks, multi-thread", |s| spawn(Flavor::Multi, s.ops);
     "pipeline", "tokio tasks, chanlab stages, current-thread", |s| pipeline(Flavor::Current, s.ops);
     "pipeline", "tokio tasks, chanlab stages, multi-thread", |s| pipeline(Flavor::Multi, s.ops);
-    "pipeline", "tokio tasks, mpsc(1), current-thread", |s| pipeline_mpsc(Flavor::Current, s.ops);
-    "pipeline", "tokio tasks, mpsc(1), multi-thread", |s| pipeline_mpsc(Flavor::Multi, s.ops);
-    "pipeline", "tokio tasks, kanal async (0), current-thread", |s| pipeline_kanal(Flavor::Current, s.ops);
-    "ping-pong", "tokio tasks, kanal async (0), current-thread", |s| ping_pong_kanal(Flavor::Current, s.ops);
+    "pipeline", "tokio tasks, mpsc(1), current-thread", |s| pipeline_over::<Mpsc1>(Flavor::Current, s.ops);
+    "pipeline", "tokio tasks, mpsc(1), multi-thread", |s| pipeline_over::<Mpsc1>(Flavor::Multi, s.ops);
+    "pipeline", "tokio tasks, kanal async (0), current-thread", |s| pipeline_over::<Kanal0>(Flavor::Current, s.ops);
+    "ping-pong", "tokio tasks, kanal async (0), current-thread", |s| ping_pong::<Kanal0>(Flavor::Current, s.ops);
     "worker-pool", "tokio tasks (4), mpsc behind a Mutex, current-thread", |s| worker_pool(Flavor::Current, s.ops);
     "worker-pool", "tokio tasks (4), mpsc behind a Mutex, multi-thread", |s| worker_pool(Flavor::Multi, s.ops);
     "worker-pool", "tokio tasks (4), kanal async (0), current-thread", |s| worker_pool_kanal(Flavor::Current, s.ops);
@@ -92,42 +92,85 @@ where
         .unwrap_or_else(|panicked| std::panic::resume_unwind(panicked.into_panic()))
 }
 
-/// A value bounced between two tasks over two of the tasks lesson's unbuffered channels, as Go's
-/// `make(chan uint64)`. One operation: one round trip.
-pub fn ping_pong(flavor: Flavor, ops: u64) -> Result<f64, Error> {
-    let (ns, ball) = timed_on(flavor, ops, async move {
-        let (ping_tx, mut ping) = unbuffered::channel::<u64>();
-        let (pong_tx, mut pong) = unbuffered::channel::<u64>();
-        tokio::spawn(async move {
-            while let Some(ball) = ping.recv().await {
-                let _ = pong_tx.send(ball + 1).await;
-            }
-        });
-        let mut ball = 0;
-        for _ in 0..ops {
-            let _ = ping_tx.send(ball).await;
-            ball = pong.recv().await.unwrap_or_default();
-        }
-        ball
-    })?;
-    checked(ns, ball, ops)
+/// The channels the hand-off rows compare, behind one face: `make(chan uint64)` as each has it.
+pub trait Channel: 'static {
+    /// The sending half.
+    type Tx: Send + Sync + 'static;
+    /// The receiving half.
+    type Rx: Send + 'static;
+    /// A new channel.
+    fn pair() -> (Self::Tx, Self::Rx);
+    /// Sends `value`; a closed channel drops it.
+    fn send(tx: &Self::Tx, value: u64) -> impl Future<Output = ()> + Send;
+    /// The next value, `None` once closed.
+    fn recv(rx: &mut Self::Rx) -> impl Future<Output = Option<u64>> + Send;
 }
 
-/// The same over two `mpsc` channels of capacity 1 (tokio's smallest; each side waits for the
-/// other's answer, so neither runs ahead).
-pub fn ping_pong_mpsc(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+/// The tasks lesson's unbuffered channel: Go's rendezvous.
+pub struct Unbuffered;
+
+impl Channel for Unbuffered {
+    type Tx = unbuffered::Sender<u64>;
+    type Rx = unbuffered::Receiver<u64>;
+    fn pair() -> (Self::Tx, Self::Rx) {
+        unbuffered::channel()
+    }
+    async fn send(tx: &Self::Tx, value: u64) {
+        let _ = tx.send(value).await;
+    }
+    async fn recv(rx: &mut Self::Rx) -> Option<u64> {
+        rx.recv().await
+    }
+}
+
+/// tokio's `mpsc` of capacity 1, its smallest: a sender may run one value ahead.
+pub struct Mpsc1;
+
+impl Channel for Mpsc1 {
+    type Tx = mpsc::Sender<u64>;
+    type Rx = mpsc::Receiver<u64>;
+    fn pair() -> (Self::Tx, Self::Rx) {
+        mpsc::channel(1)
+    }
+    async fn send(tx: &Self::Tx, value: u64) {
+        let _ = tx.send(value).await;
+    }
+    async fn recv(rx: &mut Self::Rx) -> Option<u64> {
+        rx.recv().await
+    }
+}
+
+/// kanal's async channel of capacity 0: a rendezvous.
+pub struct Kanal0;
+
+impl Channel for Kanal0 {
+    type Tx = kanal::AsyncSender<u64>;
+    type Rx = kanal::AsyncReceiver<u64>;
+    fn pair() -> (Self::Tx, Self::Rx) {
+        kanal::bounded_async(0)
+    }
+    async fn send(tx: &Self::Tx, value: u64) {
+        let _ = tx.send(value).await;
+    }
+    async fn recv(rx: &mut Self::Rx) -> Option<u64> {
+        rx.recv().await.ok()
+    }
+}
+
+/// A value bounced between two tasks over two channels of `C`. One operation: one round trip.
+pub fn ping_pong<C: Channel>(flavor: Flavor, ops: u64) -> Result<f64, Error> {
     let (ns, ball) = timed_on(flavor, ops, async move {
-        let (ping_tx, mut ping) = mpsc::channel::<u64>(1);
-        let (pong_tx, mut pong) = mpsc::channel::<u64>(1);
+        let (ping_tx, mut ping) = C::pair();
+        let (pong_tx, mut pong) = C::pair();
         tokio::spawn(async move {
-            while let Some(ball) = ping.recv().await {
-                let _ = pong_tx.send(ball + 1).await;
+            while let Some(ball) = C::recv(&mut ping).await {
+                C::send(&pong_tx, ball + 1).await;
             }
         });
         let mut ball = 0;
         for _ in 0..ops {
-            let _ = ping_tx.send(ball).await;
-            ball = pong.recv().await.unwrap_or_default();
+            C::send(&ping_tx, ball).await;
+            ball = C::recv(&mut pong).await.unwrap_or_default();
         }
         ball
     })?;
@@ -207,92 +250,37 @@ pub fn pipeline(flavor: Flavor, ops: u64) -> Result<f64, Error> {
     checked(ns, sum, expected)
 }
 
-/// The same three stages written by hand over kanal's async channels of capacity 0: a true
-/// rendezvous, as Go's unbuffered channels.
-pub fn pipeline_kanal(flavor: Flavor, ops: u64) -> Result<f64, Error> {
+/// The same three stages written by hand over channels of `C`.
+pub fn pipeline_over<C: Channel>(flavor: Flavor, ops: u64) -> Result<f64, Error> {
     let expected = (0..ops).filter(|n| n % 2 == 0).map(|n| n * n).sum();
     let (ns, sum) = timed_on(flavor, ops, async move {
-        let (numbers_tx, numbers) = kanal::bounded_async::<u64>(0);
-        let (evens_tx, evens) = kanal::bounded_async::<u64>(0);
-        let (squares_tx, squares) = kanal::bounded_async::<u64>(0);
+        let (numbers_tx, mut numbers) = C::pair();
+        let (evens_tx, mut evens) = C::pair();
+        let (squares_tx, mut squares) = C::pair();
         tokio::spawn(async move {
             for n in 0..ops {
-                let _ = numbers_tx.send(n).await;
+                C::send(&numbers_tx, n).await;
             }
         });
         tokio::spawn(async move {
-            while let Ok(n) = numbers.recv().await {
+            while let Some(n) = C::recv(&mut numbers).await {
                 if n % 2 == 0 {
-                    let _ = evens_tx.send(n).await;
+                    C::send(&evens_tx, n).await;
                 }
             }
         });
         tokio::spawn(async move {
-            while let Ok(n) = evens.recv().await {
-                let _ = squares_tx.send(n * n).await;
+            while let Some(n) = C::recv(&mut evens).await {
+                C::send(&squares_tx, n * n).await;
             }
         });
         let mut sum = 0;
-        while let Ok(n) = squares.recv().await {
+        while let Some(n) = C::recv(&mut squares).await {
             sum += n;
         }
         sum
     })?;
     checked(ns, sum, expected)
-}
-
-/// The same three stages written by hand over tokio's `mpsc` of capacity 1 (its smallest), which
-/// the stages used before the figures chose the unbuffered channel.
-pub fn pipeline_mpsc(flavor: Flavor, ops: u64) -> Result<f64, Error> {
-    let expected = (0..ops).filter(|n| n % 2 == 0).map(|n| n * n).sum();
-    let (ns, sum) = timed_on(flavor, ops, async move {
-        let (numbers_tx, mut numbers) = mpsc::channel::<u64>(1);
-        let (evens_tx, mut evens) = mpsc::channel::<u64>(1);
-        let (squares_tx, mut squares) = mpsc::channel::<u64>(1);
-        tokio::spawn(async move {
-            for n in 0..ops {
-                let _ = numbers_tx.send(n).await;
-            }
-        });
-        tokio::spawn(async move {
-            while let Some(n) = numbers.recv().await {
-                if n % 2 == 0 {
-                    let _ = evens_tx.send(n).await;
-                }
-            }
-        });
-        tokio::spawn(async move {
-            while let Some(n) = evens.recv().await {
-                let _ = squares_tx.send(n * n).await;
-            }
-        });
-        let mut sum = 0;
-        while let Some(n) = squares.recv().await {
-            sum += n;
-        }
-        sum
-    })?;
-    checked(ns, sum, expected)
-}
-
-/// Ping-pong over kanal's async channels of capacity 0.
-pub fn ping_pong_kanal(flavor: Flavor, ops: u64) -> Result<f64, Error> {
-    let (ns, ball) = timed_on(flavor, ops, async move {
-        let (ping_tx, ping) = kanal::bounded_async::<u64>(0);
-        let (pong_tx, pong) = kanal::bounded_async::<u64>(0);
-        tokio::spawn(async move {
-            while let Ok(ball) = ping.recv().await {
-                let _ = pong_tx.send(ball + 1).await;
-            }
-        });
-        let mut ball = 0;
-        for _ in 0..ops {
-            let _ = ping_tx.send(ball).await;
-            ball = pong.recv().await.unwrap_or_default();
-        }
-        ball
-    })?;
-    checked(ns, ball, ops)
 }
 
 /// Four worker tasks take jobs of [`job`] from a channel of capacity 1 and send results to an
