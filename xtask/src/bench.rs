@@ -44,12 +44,39 @@ enum Kind {
     /// A workload both bench binaries have: operations per round, in a full and a quick run,
     /// and rounds per run.
     Workload { ops: u64, quick: u64, rounds: usize },
-    /// `wrk` against chanlab's server and Go's, on this path, with this many connections.
+    /// `wrk` against chanlab's servers and Go's, on this path, with this many connections.
     Http {
         path: &'static str,
         connections: u32,
+        servers: &'static [RustServerKind],
     },
 }
+
+/// A server `chanlab-bench serve` runs: its row label and the name `serve` takes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct RustServerKind {
+    label: &'static str,
+    name: &'static str,
+}
+
+/// The server lesson's server, a thread per connection.
+const THREAD_SERVER: RustServerKind = RustServerKind {
+    label: "chanlab server",
+    name: "threads",
+};
+
+/// The server lesson's and the tasks lesson's, on each runtime flavour.
+const EVERY_SERVER: &[RustServerKind] = &[
+    THREAD_SERVER,
+    RustServerKind {
+        label: "chanlab tasks server, current-thread",
+        name: "tasks-current-thread",
+    },
+    RustServerKind {
+        label: "chanlab tasks server, multi-thread",
+        name: "tasks-multi-thread",
+    },
+];
 
 /// One line of the table (and the rows of the Rust implementations under it).
 #[derive(Clone, Copy, Debug)]
@@ -173,6 +200,16 @@ const CASES: &[Case] = &[
         kind: Kind::Http {
             path: "/",
             connections: 16,
+            servers: &[THREAD_SERVER],
+        },
+    },
+    Case {
+        name: "server-root-1000",
+        op: "one GET / under wrk -t2 -c1000, all kept alive (ns/op = 1e9 / requests per second)",
+        kind: Kind::Http {
+            path: "/",
+            connections: 1000,
+            servers: EVERY_SERVER,
         },
     },
     Case {
@@ -181,6 +218,7 @@ const CASES: &[Case] = &[
         kind: Kind::Http {
             path: "/lissajous",
             connections: 4,
+            servers: &[THREAD_SERVER],
         },
     },
     workload(
@@ -250,7 +288,7 @@ pub fn run(args: &[String]) -> Result {
         options: &options,
         rust,
         go: go_bin,
-        rust_server: None,
+        rust_servers: Vec::new(),
         go_server: None,
         wrk: has_wrk(),
     };
@@ -382,7 +420,8 @@ struct Bench<'a> {
     options: &'a Options,
     rust: PathBuf,
     go: Option<GoBinaries>,
-    rust_server: Option<RustServer>,
+    /// The servers cases have needed so far, started the first time.
+    rust_servers: Vec<(RustServerKind, RustServer)>,
     go_server: Option<GoServer>,
     wrk: bool,
 }
@@ -404,9 +443,13 @@ impl Bench<'_> {
                 let rounds = self.options.rounds.unwrap_or(rounds);
                 self.workload(case, ops, rounds).map(Outcome::Rows)
             }
-            Kind::Http { path, connections } if self.wrk => {
-                self.http(case, path, connections).map(Outcome::Rows)
-            }
+            Kind::Http {
+                path,
+                connections,
+                servers,
+            } if self.wrk => self
+                .http(case, path, connections, servers)
+                .map(Outcome::Rows),
             Kind::Http { .. } => Ok(Outcome::Skipped(
                 "wrk is not installed: `apt-get install -y wrk` adds the server cases".into(),
             )),
@@ -425,7 +468,10 @@ impl Bench<'_> {
             rounds.to_string(),
         ];
         if case.name == "fetchall" {
-            args.extend(["--target".to_owned(), self.rust_server()?.url.clone()]);
+            args.extend([
+                "--target".to_owned(),
+                self.rust_server(THREAD_SERVER)?.url.clone(),
+            ]);
         }
         let mut rows: Vec<Row> = Vec::new();
         let mut go = Vec::new();
@@ -448,32 +494,53 @@ impl Bench<'_> {
         Ok(rows)
     }
 
-    /// `wrk` against chanlab's server and then Go's, `runs` times, after a warm-up of each.
-    fn http(&mut self, case: &Case, path: &str, connections: u32) -> Result<Vec<Row>> {
+    /// `wrk` against each of chanlab's `servers` and then Go's, `runs` times, after a warm-up of
+    /// each.
+    fn http(
+        &mut self,
+        case: &Case,
+        path: &str,
+        connections: u32,
+        servers: &[RustServerKind],
+    ) -> Result<Vec<Row>> {
         let seconds = if self.options.quick { 2 } else { 5 };
-        let rust_url = format!("{}{path}", self.rust_server()?.url);
+        let mut rust_urls = Vec::new();
+        for server in servers {
+            rust_urls.push(format!("{}{path}", self.rust_server(*server)?.url));
+        }
         let go_url = self.go_server()?.map(|g| format!("{}{path}", g.url));
         let wrk = |url: &str, seconds| wrk(url, connections, seconds);
-        wrk(&rust_url, 1)?;
-        if let Some(url) = &go_url {
+        for url in rust_urls.iter().chain(&go_url) {
             wrk(url, 1)?;
         }
-        let mut row = Row::new(case.name, case.op, None, "chanlab server".into());
+        let mut rows: Vec<Row> = servers
+            .iter()
+            .map(|s| Row::new(case.name, case.op, None, s.label.into()))
+            .collect();
+        let mut go = Vec::new();
         for _ in 0..self.options.runs {
-            row.rust.push(1e9 / wrk(&rust_url, seconds)?);
+            for (row, url) in rows.iter_mut().zip(&rust_urls) {
+                row.rust.push(1e9 / wrk(url, seconds)?);
+            }
             if let Some(url) = &go_url {
-                row.go.push(1e9 / wrk(url, seconds)?);
+                go.push(1e9 / wrk(url, seconds)?);
             }
         }
-        Ok(vec![row])
+        rows.iter_mut().for_each(|r| r.go = go.clone());
+        Ok(rows)
     }
 
-    /// chanlab's server, started the first time a case needs it.
-    fn rust_server(&mut self) -> Result<&RustServer> {
-        if self.rust_server.is_none() {
-            self.rust_server = Some(RustServer::start(&self.rust)?);
-        }
-        Ok(self.rust_server.as_ref().expect("just started"))
+    /// chanlab's `kind` of server, started the first time a case needs it.
+    fn rust_server(&mut self, kind: RustServerKind) -> Result<&RustServer> {
+        let at = match self.rust_servers.iter().position(|(k, _)| *k == kind) {
+            Some(at) => at,
+            None => {
+                let server = RustServer::start(&self.rust, kind.name)?;
+                self.rust_servers.push((kind, server));
+                self.rust_servers.len() - 1
+            }
+        };
+        Ok(&self.rust_servers[at].1)
     }
 
     /// The Go server when Go is in the race, started the first time a case needs it.
@@ -645,13 +712,15 @@ struct RustServer {
 }
 
 impl RustServer {
-    fn start(bin: &Path) -> Result<RustServer> {
+    fn start(bin: &Path, kind: &str) -> Result<RustServer> {
         let mut child = Command::new(bin)
-            .arg("serve")
+            .args(["serve", kind])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .map_err(|e| Error::Failed(format!("could not start chanlab's server: {e}")))?;
+            .map_err(|e| {
+                Error::Failed(format!("could not start chanlab-bench serve {kind}: {e}"))
+            })?;
         let stdin = child.stdin.take();
         let mut line = String::new();
         let stdout = child.stdout.take().expect("stdout is piped");
@@ -659,7 +728,9 @@ impl RustServer {
         let url = line.trim().to_owned();
         let server = RustServer { child, stdin, url };
         if !server.url.starts_with("http://") {
-            return Err(Error::Failed("chanlab's server did not start".into()));
+            return Err(Error::Failed(format!(
+                "chanlab-bench serve {kind} did not start"
+            )));
         }
         Ok(server)
     }
@@ -807,6 +878,18 @@ mod tests {
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn every_server_named_is_one_chanlab_bench_serves() {
+        let served = std::fs::read_to_string(root().join("bench/rust/src/http.rs")).unwrap();
+        for server in EVERY_SERVER {
+            assert!(
+                served.contains(&format!("(\"{}\", Served::", server.name)),
+                "bench/rust/src/http.rs: Served::ALL has no {:?}",
+                server.name
+            );
+        }
     }
 
     #[test]

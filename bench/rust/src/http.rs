@@ -44,16 +44,63 @@ pub fn fetchall(setup: &Setup) -> Result<f64, Error> {
     checked(ns_per_op, fetched?, setup.ops)
 }
 
-/// Serves chanlab's server (its lesson routes, default limits) on a free loopback port, writes
+/// The servers `chanlab-bench serve` can run: the server lesson's, a thread per connection, and
+/// the tasks lesson's, a task per connection on either runtime flavour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Served {
+    /// chanlab-server with its default limits.
+    Threads,
+    /// chanlab-tasks' server on a current-thread runtime.
+    TasksCurrentThread,
+    /// chanlab-tasks' server on a multi-thread runtime of two workers (one per core here, as
+    /// Go's `GOMAXPROCS`).
+    TasksMultiThread,
+}
+
+impl Served {
+    /// Every server, by the name `serve` takes.
+    pub const ALL: [(&'static str, Served); 3] = [
+        ("threads", Served::Threads),
+        ("tasks-current-thread", Served::TasksCurrentThread),
+        ("tasks-multi-thread", Served::TasksMultiThread),
+    ];
+
+    /// The server called `name`, if any.
+    pub fn named(name: &str) -> Option<Served> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+    }
+}
+
+/// Serves `served` (its lesson routes, default limits) on a free loopback port, writes
 /// `http://<addr>` and a newline to `out`, and shuts it down, drained, once `until` ends (for
 /// the bench binary, when stdin closes).
-pub fn serve(mut until: impl Read, mut out: impl Write) -> Result<(), Error> {
-    let running = Server::bind("127.0.0.1:0")?.spawn()?;
-    writeln!(out, "http://{}", running.addr())
+pub fn serve(served: Served, mut until: impl Read, mut out: impl Write) -> Result<(), Error> {
+    use chanlab_tasks::serve::{self as tasks, Flavor};
+    let addr = "127.0.0.1:0";
+    let tasks_on = |flavor| tasks::spawn(addr, tasks::config(), flavor);
+    let running = match served {
+        Served::Threads => Running::Threads(Server::bind(addr)?.spawn()?),
+        Served::TasksCurrentThread => Running::Tasks(tasks_on(Flavor::CurrentThread)?),
+        Served::TasksMultiThread => Running::Tasks(tasks_on(Flavor::MultiThread(2))?),
+    };
+    let addr = match &running {
+        Running::Threads(r) => r.addr(),
+        Running::Tasks(r) => r.addr(),
+    };
+    writeln!(out, "http://{addr}")
         .and_then(|()| out.flush())
         .map_err(Error::Output)?;
     let mut rest = Vec::new();
     let _ = until.read_to_end(&mut rest); // an error ends the wait as EOF does
-    running.shutdown()?;
+    match running {
+        Running::Threads(r) => r.shutdown()?,
+        Running::Tasks(r) => r.shutdown(),
+    }
     Ok(())
+}
+
+/// A server of either lesson, serving.
+enum Running {
+    Threads(chanlab_server::Running),
+    Tasks(chanlab_tasks::serve::Running),
 }

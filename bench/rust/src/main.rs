@@ -14,8 +14,10 @@ usage: chanlab-bench <command>
                              rounds (default 1) of N timed operations, the implementations in
                              turn, starting with a different one each round; prints
                              `<implementation>\\t<ns per op>` per implementation and round
-  serve                      chanlab's server on a free loopback port: prints its URL, stops
-                             when stdin closes";
+  serve [SERVER]             a chanlab server on a free loopback port: prints its URL, stops
+                             when stdin closes; SERVER is threads (the server lesson's, the
+                             default), tasks-current-thread or tasks-multi-thread (the tasks
+                             lesson's, on that runtime flavour)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -82,7 +84,19 @@ fn run(args: &[String]) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Some("serve") => Ok(http::serve(std::io::stdin(), std::io::stdout())?),
+        Some("serve") => {
+            let name = args.get(1).map_or("threads", String::as_str);
+            let served = http::Served::named(name).ok_or_else(|| {
+                let names: Vec<&str> = http::Served::ALL.iter().map(|(n, _)| *n).collect();
+                Usage(chanlab_common::runner::unknown(
+                    "server",
+                    name,
+                    "chanlab-bench serve",
+                    &names,
+                ))
+            })?;
+            Ok(http::serve(served, std::io::stdin(), std::io::stdout())?)
+        }
         Some("-h" | "--help") => {
             println!("{USAGE}");
             Ok(())

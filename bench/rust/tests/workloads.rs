@@ -190,11 +190,19 @@ fn a_wrong_result_is_an_error() {
 }
 
 #[test]
-fn serve_prints_its_url_serves_and_stops_when_its_input_ends() {
-    no_threads_left(DEADLINE, || {
+fn every_server_prints_its_url_serves_and_stops_when_its_input_ends() {
+    for (name, served) in http::Served::ALL {
+        serve_once(served);
+        assert_eq!(http::Served::named(name), Some(served));
+    }
+    assert_eq!(http::Served::named("thread"), None);
+}
+
+fn serve_once(served: http::Served) {
+    no_threads_left(DEADLINE, move || {
         let (input, keep_open) = std::io::pipe().expect("a pipe");
         let (mut urls, out) = std::io::pipe().expect("a pipe");
-        let server = thread::spawn(move || http::serve(input, out));
+        let server = thread::spawn(move || http::serve(served, input, out));
         let mut url = String::new();
         let mut first = [0u8; 1];
         // Read the address line byte by byte: a buffered reader would keep the pipe open.
