@@ -160,9 +160,11 @@ fn a_shutdown_lets_a_request_in_progress_finish() {
         let server = serve::spawn("127.0.0.1:0", serve::config(), Flavor::MultiThread(2)).unwrap();
         let mut stream = TcpStream::connect(server.addr()).unwrap();
         stream
-            .write_all(b"GET /sleep?ms=300 HTTP/1.1\r\nHost: x\r\n\r\n")
+            .write_all(b"GET /sleep?ms=1500 HTTP/1.1\r\nHost: x\r\n\r\n")
             .unwrap();
-        std::thread::sleep(Duration::from_millis(100)); // the request is being served
+        // Long enough for the server to have accepted and read the request even on a loaded
+        // machine, and a third of the sleep: the shutdown comes while it is being served.
+        std::thread::sleep(Duration::from_millis(500));
         server.shutdown(); // waits for it
         let mut answer = String::new();
         stream.read_to_string(&mut answer).unwrap();
@@ -170,7 +172,7 @@ fn a_shutdown_lets_a_request_in_progress_finish() {
     });
     assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
     assert!(answer.contains("Connection: close"), "{answer}");
-    assert!(answer.ends_with("slept 300 ms\n"), "{answer}");
+    assert!(answer.ends_with("slept 1500 ms\n"), "{answer}");
 }
 
 /// On a runtime of one thread, a GIF that takes a while to draw must not hold up `/`: it is
