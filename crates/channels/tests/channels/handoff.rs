@@ -100,9 +100,13 @@ fn parking_sleeps_at_almost_every_hand_off_and_spinning_never_does() {
     // A spinner never sleeps (a preempted one is put aside by the kernel, which is no sleep).
     let sleeps = spin.sleeps_per_round_trip().unwrap();
     assert!(sleeps < 0.01, "{sleeps} sleeps a round trip: {spin:?}");
-    // What each thread spent on a CPU is counted either way.
+    // What each thread spent on a CPU is counted either way. The kernel adds a running thread's
+    // time at a clock tick or when it leaves the CPU: a parker leaves it at every sleep, but
+    // spinners that finish between two ticks (a millisecond on an idle machine) show none yet.
     assert!(park.threads.unwrap().cpu > Duration::ZERO, "{park:?}");
-    assert!(spin.cores_busy().unwrap() > 0.0, "{spin:?}");
+    if spin.elapsed >= Duration::from_millis(50) {
+        assert!(spin.cores_busy().unwrap() > 0.0, "{spin:?}");
+    }
 }
 
 #[test]
