@@ -155,11 +155,11 @@ fn a_student_fixes_a_lab_gets_a_hint_and_moves_on_from_the_keyboard() {
     });
     eprintln!("before the fix:\n{before}");
     for expected in [
-        "lab 1/21: collect · course section 5.2",
+        "lab 1/24: collect · course section 5.2",
         "Lab `collect` (course section 5.2)",
         "test fetches_run_at_the_same_time ... FAILED",
         "exercises/collect.rs to check again",
-        "0/21 done",
+        "0/24 done",
         "h shows a hint · n next pending lab · l list · r check again · q quit",
     ] {
         let expected = expected.replace(
@@ -188,7 +188,7 @@ fn a_student_fixes_a_lab_gets_a_hint_and_moves_on_from_the_keyboard() {
         after.contains("Press n for the next lab: ping_pong (course section 5.3)"),
         "{after}"
     );
-    assert!(after.contains("1/21 done"), "{after}");
+    assert!(after.contains("1/24 done"), "{after}");
 
     pane.press(&["h"]);
     let shown = pane.wait(KEY, "the hint", |s| s.contains("h hides the hint"));
@@ -200,7 +200,7 @@ fn a_student_fixes_a_lab_gets_a_hint_and_moves_on_from_the_keyboard() {
     let next = pane.wait(CHECK, "the next lab, checked", |s| {
         s.contains("✗ ping_pong is not done yet")
     });
-    assert!(next.contains("lab 2/21: ping_pong"), "{next}");
+    assert!(next.contains("lab 2/24: ping_pong"), "{next}");
     assert!(!next.contains("h hides the hint"), "{next}");
 
     pane.press(&["l"]);
@@ -214,12 +214,12 @@ fn a_student_fixes_a_lab_gets_a_hint_and_moves_on_from_the_keyboard() {
         s.contains(">   3  close_and_range")
     });
     pane.press(&["q"]);
-    pane.wait(KEY, "the lab again", |s| s.contains("lab 2/21: ping_pong"));
+    pane.wait(KEY, "the lab again", |s| s.contains("lab 2/24: ping_pong"));
 
     pane.press(&["q"]);
     let end = pane.wait(KEY, "the loop's end", |s| s.contains("watch exited with"));
     assert!(end.contains("watch exited with 0"), "{end}");
-    assert!(end.contains("1/21 labs done."), "{end}");
+    assert!(end.contains("1/24 labs done."), "{end}");
     let (before, after) = pane.settings();
     assert!(!before.is_empty(), "the terminal's settings were recorded");
     assert_eq!(before, after, "q leaves the terminal as it found it");
@@ -348,7 +348,7 @@ fn without_a_terminal_keys_come_a_line_at_a_time() {
     let all = seen.lock().unwrap().clone();
     assert!(status.success(), "{all}");
     assert!(
-        all.ends_with("1/21 labs done. `cargo xtask lab` starts again at the first pending lab.\n"),
+        all.ends_with("1/24 labs done. `cargo xtask lab` starts again at the first pending lab.\n"),
         "{all}"
     );
 }

@@ -12,7 +12,10 @@ use std::path::Path;
 
 /// Paths relative to `labs/`, and their hashes.
 const PRISTINE: &[(&str, u64)] = &[
-    ("Cargo.toml", 0x220602893b34e663),
+    ("Cargo.toml", 0xd913b0c2d8aba4ee),
+    ("exercises/async_blocking.rs", 0xab02828022fac202),
+    ("exercises/async_cancel_tree.rs", 0x035b6fd1b1db0069),
+    ("exercises/async_fetch_limit.rs", 0xb7d13ba6636a2155),
     ("exercises/bursty_limiter.rs", 0x055a31e71447b3e5),
     ("exercises/close_and_range.rs", 0x01a7a737dc0402a8),
     ("exercises/collect.rs", 0x2a1ca42901bd0abb),
@@ -43,6 +46,9 @@ const PRISTINE: &[(&str, u64)] = &[
     ("src/probes.rs", 0x6d595b53e9d2a314),
     ("src/seed.rs", 0xa53fb828c75b5a41),
     ("src/tasks.rs", 0xf9b2bb965de02926),
+    ("tests/async_blocking.rs", 0x3282b0a72c8da891),
+    ("tests/async_cancel_tree.rs", 0xc722f8942fe1d600),
+    ("tests/async_fetch_limit.rs", 0x1f57a8a98692b6d6),
     ("tests/bursty_limiter.rs", 0x311d6a7e3986ae7f),
     ("tests/close_and_range.rs", 0x20f37be7bb24ba23),
     ("tests/collect.rs", 0xf065310fe25f9598),

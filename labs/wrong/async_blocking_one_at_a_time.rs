@@ -1,0 +1,55 @@
+// Mistake: each lookup goes to `spawn_blocking` but is awaited before the next starts: one at a time.
+
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Looks every name up with `lookup`, a blocking function, all at once and off the runtime's
+/// threads, and returns the answers in the order of `names`. A lookup that panics panics here.
+pub async fn lookup_all<F>(names: Vec<String>, lookup: F) -> Vec<String>
+where
+    F: Fn(&str) -> String + Send + Sync + 'static,
+{
+    let lookup = Arc::new(lookup);
+    let mut answers = Vec::with_capacity(names.len());
+    for name in names {
+        let lookup = lookup.clone();
+        // Off the runtime's threads, but awaited before the next starts.
+        match tokio::task::spawn_blocking(move || lookup(&name)).await {
+            Ok(answer) => answers.push(answer),
+            Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+        }
+    }
+    answers
+}
+
+/// A lookup in an old library: it blocks its thread for 300 ms.
+fn slow_lookup(name: &str) -> String {
+    std::thread::sleep(Duration::from_millis(300));
+    format!("{name} = 10.0.0.{}", name.len())
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let start = Instant::now();
+        let heartbeat = tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(Duration::from_millis(100));
+            loop {
+                ticks.tick().await;
+                println!("heartbeat at {:.2}s", start.elapsed().as_secs_f64());
+            }
+        });
+        let names = ["alpha", "beta", "gamma", "delta"]
+            .map(String::from)
+            .to_vec();
+        for answer in lookup_all(names, slow_lookup).await {
+            println!("{answer}");
+        }
+        println!("looked up in {:.2}s", start.elapsed().as_secs_f64());
+        heartbeat.abort();
+    });
+}

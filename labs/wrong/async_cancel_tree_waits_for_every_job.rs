@@ -1,0 +1,63 @@
+// Mistake: it waits for every job to end before it looks for an error, so the first error cancels nothing.
+
+use std::pin::Pin;
+use std::time::Duration;
+use tokio::task::JoinSet;
+use tokio::time::{Instant, sleep};
+use tokio_util::sync::CancellationToken;
+
+/// A job: given a token, the future of some work that may fail. It should end soon once the
+/// token is cancelled, and may start tasks of its own with `token.child_token()`.
+pub type Job = Box<dyn FnOnce(CancellationToken) -> JobFuture + Send>;
+
+/// What a job returns.
+pub type JobFuture = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+
+/// Runs every job as a task and returns the first error (first in time), once every job has
+/// ended; `Ok` if none failed. The first error cancels the token every job was given.
+pub async fn run_all(jobs: Vec<Job>) -> Result<(), String> {
+    let token = CancellationToken::new();
+    let mut running = JoinSet::new();
+    for job in jobs {
+        running.spawn(job(token.child_token()));
+    }
+    // Every result first, then the first error among them.
+    let mut results = Vec::new();
+    while let Some(ended) = running.join_next().await {
+        results.push(ended.unwrap_or_else(|failed| Err(format!("a job failed: {failed}"))));
+    }
+    let first = results.into_iter().find(Result::is_err).unwrap_or(Ok(()));
+    if first.is_err() {
+        token.cancel();
+    }
+    first
+}
+
+/// A job that works for `ms` milliseconds unless cancelled first, then ends with `outcome`.
+fn work(name: &'static str, ms: u64, outcome: Result<(), String>) -> Job {
+    Box::new(move |token: CancellationToken| -> JobFuture {
+        Box::pin(async move {
+            tokio::select! {
+                () = token.cancelled() => {
+                    println!("{name}: cancelled");
+                    Err("cancelled".into())
+                }
+                () = sleep(Duration::from_millis(ms)) => outcome,
+            }
+        })
+    })
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a runtime");
+    let start = Instant::now();
+    let result = runtime.block_on(run_all(vec![
+        work("backup", 2000, Ok(())),
+        work("upload", 300, Err("disk full".into())),
+        work("report", 1000, Err("too late to matter".into())),
+    ]));
+    println!("{result:?} after {:.2}s", start.elapsed().as_secs_f64());
+}
