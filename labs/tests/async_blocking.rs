@@ -109,8 +109,9 @@ fn the_lookups_run_at_once() {
     assert_eq!(answers.len(), 5);
     assert!(
         took < LOOKUP * 3,
-        "5 lookups of 200 ms each took {took:?}: start them all before awaiting any, so that \
-         they block five threads at once rather than one after another"
+        "5 lookups of 200 ms each took {took:?}: they ran one after another. Start each with \
+         spawn_blocking, all of them before awaiting any, so that they block five threads of \
+         their own at once (a task, even a spawned one, blocks one of the runtime's threads)"
     );
 }
 
@@ -150,8 +151,9 @@ fn it_works_on_a_multi_thread_runtime_too() {
     assert_eq!(answers.len(), 5);
     assert!(
         took < LOOKUP * 3,
-        "5 lookups of 200 ms each took {took:?} on a multi-thread runtime: start them all \
-         before awaiting any"
+        "5 lookups of 200 ms each took {took:?} on a runtime of 2 worker threads: they took \
+         turns on too few threads. Start each with spawn_blocking, all of them before awaiting \
+         any (a task, even a spawned one, blocks one of the runtime's threads)"
     );
 }
 

@@ -162,7 +162,12 @@ fn the_cancel_reaches_the_tasks_the_jobs_started() {
         job_with_sub_tasks(noticed.clone()),
         job(20, Err("boom"), flag()),
     ]);
-    assert_eq!(run.result, Err("boom".to_string()));
+    assert_eq!(
+        run.result,
+        Err("boom".to_string()),
+        "the first error was \"boom\", at 20 ms; the jobs it cancelled answer \"cancelled\" \
+         later, and those are not the cause: keep the first error only"
+    );
     let reached = noticed.iter().filter(|n| set(n)).count();
     assert_eq!(
         reached, 3,
@@ -206,7 +211,11 @@ fn it_returns_only_once_the_cancelled_jobs_have_ended() {
     let mut jobs: Vec<Job> = ended.iter().map(|e| winding_down(e.clone())).collect();
     jobs.push(job(30, Err("boom"), flag()));
     let run = run(jobs);
-    assert_eq!(run.result, Err("boom".to_string()));
+    assert_eq!(
+        run.result,
+        Err("boom".to_string()),
+        "the first error was \"boom\", at 30 ms: keep the first error only"
+    );
     let stopped = ended.iter().filter(|e| set(e)).count();
     assert_eq!(
         stopped, 4,
@@ -220,7 +229,8 @@ fn it_returns_only_once_the_cancelled_jobs_have_ended() {
     );
     assert!(
         run.took < Duration::from_millis(200),
-        "run_all took {:?}: the error at 30 ms and 50 ms to wind down make 80 ms",
+        "run_all took {:?}: the error at 30 ms should cancel the other jobs at once, and 50 ms \
+         to wind down make 80 ms",
         run.took
     );
 }

@@ -629,7 +629,7 @@ fn asks(file: &Path) -> Vec<String> {
     }
 }
 
-/// `7/21 done`, after a bar.
+/// `7/24 done`, after a bar.
 fn progress(done: usize, total: usize) -> String {
     format!(
         "progress: [{}{}] {done}/{total} done",
