@@ -1,27 +1,7 @@
-//! This process's memory and threads, as Linux's `/proc` reports them.
+//! This process's threads, as Linux's `/proc` reports them (its memory: `chanlab_channels::goroutines::resident_bytes`).
 
 use std::thread;
 use std::time::{Duration, Instant};
-
-/// The resident set size of this process in bytes (`VmRSS`), where `/proc` tells.
-///
-/// ```
-/// if let Some(rss) = chanlab_hardening::process::rss_bytes() {
-///     assert!(rss > 0);
-/// }
-/// ```
-pub fn rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kib: u64 = line
-        .trim_start_matches("VmRSS:")
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some(kib * 1024)
-}
 
 /// The names of this process's threads, or `None` where `/proc` does not list them.
 pub fn thread_names() -> Option<Vec<String>> {

@@ -2,11 +2,12 @@
 //! every request answered, or refused with a status over the connection cap, never dropped;
 //! threads back to their baseline after; memory flat across the run.
 
+use chanlab_channels::goroutines::resident_bytes;
 use chanlab_channels::limits;
 use chanlab_common::testing::no_threads_left;
 use chanlab_common::testing::thread_count;
 use chanlab_hardening::load::{self, Load, Tally};
-use chanlab_hardening::process::{rss_bytes, settle_threads};
+use chanlab_hardening::process::settle_threads;
 use chanlab_hardening::{Figures, Scale, mib};
 use chanlab_server::{Config, Running, Server, Shutdown};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -115,7 +116,7 @@ fn keep_alive_connections_lose_no_request(connections: usize, short: u64) {
         let ((warm, generator), warm_peak) = watching(&handle, || generate(&load));
         let rate = warm.answered as f64 / start.elapsed().as_secs_f64();
         let threads_after_warm_up = settled(&server);
-        let rss_warm = rss_bytes().unwrap_or_default();
+        let rss_warm = resident_bytes().unwrap_or_default();
 
         let start = Instant::now();
         let mut total = Tally::default();
@@ -133,7 +134,7 @@ fn keep_alive_connections_lose_no_request(connections: usize, short: u64) {
         }
         let elapsed = start.elapsed();
         let threads_after = settled(&server);
-        let rss_after = rss_bytes().unwrap_or_default();
+        let rss_after = resident_bytes().unwrap_or_default();
         let served = server_count(&server);
         server.shutdown().unwrap();
 
