@@ -1,4 +1,5 @@
-//! This process's threads, as Linux's `/proc` reports them (its memory: `chanlab_channels::goroutines::resident_bytes`).
+//! This process's threads, as Linux's `/proc` reports them. (Its memory:
+//! `chanlab_channels::goroutines::resident_bytes`.)
 
 use std::thread;
 use std::time::{Duration, Instant};
