@@ -394,10 +394,9 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         woke.until_running
     ));
 
-    let time_box = cx.scaled(Duration::from_millis(250));
+    let time_box = cx.secs(Duration::from_millis(250));
     cx.say(format!(
-        "ping-pong for {:.2}s each way, two hand-offs a round trip:",
-        time_box.as_secs_f64()
+        "ping-pong for {time_box:.2} each way, two hand-offs a round trip:"
     ));
     for (label, over) in [
         ("crossbeam bounded(0)", Over::Crossbeam),
@@ -405,7 +404,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         ("spin, never park", Over::Handoff(Wait::Spin)),
         ("spin 20µs, then park", Over::Handoff(Wait::SpinThenPark)),
     ] {
-        let measured = ping_pong(over, u64::MAX, time_box);
+        let measured = ping_pong(over, u64::MAX, time_box.real());
         let kernel = match (measured.sleeps_per_round_trip(), measured.cores_busy()) {
             (Some(sleeps), Some(busy)) => {
                 format!("{sleeps:.2} sleeps a round trip; CPU busy {busy:.2} cores")

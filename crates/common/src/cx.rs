@@ -268,12 +268,6 @@ impl Cx {
         self.shared.start.elapsed()
     }
 
-    /// Real time since the step started, converted back to the lesson's clock: what the step
-    /// would have taken at pace 1.
-    pub fn lesson_elapsed(&self) -> Duration {
-        self.unscaled(self.elapsed())
-    }
-
     /// `lesson` (a span of the lesson's time, as the code says it: `Duration::from_secs(1)`),
     /// told as it runs at this pace: what a step prints instead of a bare `1s`.
     pub fn secs(&self, lesson: Duration) -> Seconds {

@@ -184,6 +184,54 @@ pub fn one_run_in_three<T: std::fmt::Debug>(
     panic!("{what}: not fast enough in three runs: {measures:?}");
 }
 
+/// The seconds on the lesson's clock that `line` tells after `marker`, from a step run at `pace`.
+///
+/// At pace 1 that is the first figure after `marker` (`done in 4.0s`). At any other pace the line
+/// must tell the time as run and the time at pace 1, as [`crate::Seconds`] prints them
+/// (`done in 0.20s (4.0s at pace 1)`), and the two must agree to their rounding: a step that
+/// prints a lesson figure as if it were the time as run fails here.
+///
+/// ```
+/// use chanlab_common::testing::lesson_secs;
+///
+/// assert_eq!(lesson_secs("done in 4.0s, sum 650", "done in", 1.0), 4.0);
+/// assert_eq!(lesson_secs("done in 0.20s (4.0s at pace 1)", "done in", 0.05), 4.0);
+/// ```
+///
+/// ```should_panic
+/// # use chanlab_common::testing::lesson_secs;
+/// lesson_secs("done in 4.0s, sum 650", "done in", 0.05); // a lesson figure told as real
+/// ```
+pub fn lesson_secs(line: &str, marker: &str, pace: f64) -> f64 {
+    let fail = |why: &str| -> ! { panic!("{why} after {marker:?} at pace {pace} in {line:?}") };
+    let rest = line
+        .split_once(marker)
+        .map_or_else(|| fail("no marker"), |(_, rest)| rest.trim_start());
+    // A figure and its last digit's half unit (what rounding may have moved it by), then the rest.
+    fn figure(text: &str) -> Option<(f64, f64, &str)> {
+        let end = text
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(text.len());
+        let value = text[..end].parse().ok()?;
+        let decimals = text[..end].split_once('.').map_or(0, |(_, d)| d.len());
+        Some((value, 0.5 / 10f64.powi(decimals as i32), &text[end..]))
+    }
+    let (first, first_half, rest) = figure(rest).unwrap_or_else(|| fail("no seconds"));
+    if pace == 1.0 {
+        return first;
+    }
+    let (lesson, lesson_half, _) = rest
+        .strip_prefix("s (")
+        .and_then(figure)
+        .filter(|(_, _, rest)| rest.starts_with("s at pace 1)"))
+        .unwrap_or_else(|| fail("no \"X s (Y s at pace 1)\""));
+    let slack = first_half + lesson_half * pace + 1e-9;
+    if (first - lesson * pace).abs() > slack {
+        fail("the times as run and at pace 1 disagree");
+    }
+    lesson
+}
+
 /// Runs `command` to its end and returns its status and what it printed; kills it and panics if
 /// it has not ended by `deadline`.
 ///

@@ -291,8 +291,8 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     }
     wg.wait(); // Go: wg.Wait()
     cx.say(format!(
-        "All workers completed after {:.1}s: the five slept at the same time",
-        cx.lesson_elapsed().as_secs_f64()
+        "All workers completed after {:.1}: the five slept at the same time",
+        cx.secs_since_start()
     ));
     // ANCHOR_END: workers
 

@@ -99,10 +99,9 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     };
     // ANCHOR_END: blocked
     let ((), gap) = runtime.block_on(heartbeat_gap(beat, say_beat(cx), blocked));
-    let blocked_gap = cx.unscaled(gap);
+    let blocked_gap = cx.secs_taken(gap);
     cx.say(format!(
-        "longest gap between heartbeats: {:.2}s, the whole call",
-        blocked_gap.as_secs_f64()
+        "longest gap between heartbeats: {blocked_gap:.2}, the whole call"
     ));
 
     // ANCHOR: fixed
@@ -121,14 +120,13 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     // ANCHOR_END: fixed
     let (joined, gap) = runtime.block_on(heartbeat_gap(beat, say_beat(cx), offloaded));
     joined?;
-    let fixed_gap = cx.unscaled(gap);
+    let fixed_gap = cx.secs_taken(gap);
     cx.say(format!(
-        "longest gap between heartbeats: {:.2}s, about one beat",
-        fixed_gap.as_secs_f64()
+        "longest gap between heartbeats: {fixed_gap:.2}, about one beat"
     ));
     cx.say(format!(
         "the blocking call stalled its neighbours {:.1}× longer in the task than off it",
-        blocked_gap.as_secs_f64() / fixed_gap.as_secs_f64().max(1e-9)
+        blocked_gap.real().as_secs_f64() / fixed_gap.real().as_secs_f64().max(1e-9)
     ));
     Ok(())
 }

@@ -142,13 +142,16 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
                 anyhow::Ok(())
             }
         });
-        tokio::time::sleep(cx.scaled(Duration::from_secs(1))).await;
-        cx.say("receiver: ready after 1s");
+        let second = cx.secs(Duration::from_secs(1));
+        tokio::time::sleep(second.real()).await;
+        cx.say(format!("receiver: ready after {second}"));
         let value = rx.recv().await;
         cx.say(format!("receiver: took {value:?}"));
         sender.await??;
         // ANCHOR_END: handoff
-        cx.say("the send waited a second for its receiver, as on Go's unbuffered channel");
+        cx.say(format!(
+            "the send waited {second} for its receiver, as on Go's unbuffered channel"
+        ));
         Ok(())
     })
 }

@@ -101,11 +101,12 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
 
         // ANCHOR: timeout
         let slow = sleep(cx.scaled(Duration::from_secs(2)));
-        match timeout(cx.scaled(Duration::from_millis(500)), slow).await {
+        let limit = cx.secs(Duration::from_millis(500));
+        match timeout(limit.real(), slow).await {
             Ok(()) => cx.say("the slow call finished"),
-            Err(_) => {
-                cx.say("timeout after 0.5s: the slow call was dropped, Go's DeadlineExceeded")
-            }
+            Err(_) => cx.say(format!(
+                "timeout after {limit}: the slow call was dropped, Go's DeadlineExceeded"
+            )),
         }
         // A deadline is an instant: everything before it shares one budget.
         let deadline = tokio::time::Instant::now() + cx.scaled(Duration::from_millis(300));

@@ -132,14 +132,14 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         ] {
             let (cx, token) = (cx.clone(), group.token());
             group.spawn(async move {
-                let took = cx.scaled(Duration::from_secs_f64(secs));
-                match work(&token, took).await {
+                let took = cx.secs(Duration::from_secs_f64(secs));
+                match work(&token, took.real()).await {
                     Ok(()) if fails => {
-                        cx.say(format!("{name}: failed after {secs}s"));
+                        cx.say(format!("{name}: failed after {took}"));
                         Err(format!("{name}: connection reset"))
                     }
                     Ok(()) => {
-                        cx.say(format!("{name}: done after {secs}s"));
+                        cx.say(format!("{name}: done after {took}"));
                         Ok(())
                     }
                     Err(e) => {
@@ -152,8 +152,9 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         let outcome = group.wait().await;
         // ANCHOR_END: run
         cx.say(format!(
-            "wait returned {outcome:?} at {:.1}s, not c.txt's 3s",
-            cx.lesson_elapsed().as_secs_f64()
+            "wait returned {outcome:?} at {:.1}, not c.txt's {}",
+            cx.secs_since_start(),
+            cx.secs(Duration::from_secs(3))
         ));
 
         let mut group = ErrGroup::<String>::new();

@@ -87,8 +87,8 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
             cx.say(format!("merged: {line}"));
         }
         cx.say(format!(
-            "all three closed at {:.1}s: the merged channel closed with them",
-            cx.lesson_elapsed().as_secs_f64()
+            "all three closed at {:.1}: the merged channel closed with them",
+            cx.secs_since_start()
         ));
 
         // ANCHOR: stream_map

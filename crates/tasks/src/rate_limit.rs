@@ -59,6 +59,36 @@ pub async fn ticks_after_stall(
     at
 }
 
+/// `after a 0.65s stall, ticks at 0.65 0.65 0.65 0.80s`, in seconds as run; at a pace other than 1
+/// the same figures at pace 1 follow in one note, which keeps a list of four readable.
+#[cfg(feature = "lesson")]
+fn after_stall(cx: &Cx, stall: Duration, ticks: &[Duration]) -> String {
+    let pace = cx.pace().factor();
+    let told = |spans: &[Duration], decimals: usize| -> String {
+        let figures: Vec<String> = spans
+            .iter()
+            .map(|d| format!("{:.decimals$}", d.as_secs_f64()))
+            .collect();
+        figures.join(" ")
+    };
+    // Two decimals at pace 1, and as `Seconds` does, one more as run per tenth of the pace.
+    let decimals = 2 + (-pace.log10()).ceil().max(0.0) as usize;
+    let line = format!(
+        "after a {}s stall, ticks at {}s",
+        told(&[stall], decimals),
+        told(ticks, decimals)
+    );
+    if pace == 1.0 {
+        return line;
+    }
+    let lesson: Vec<Duration> = ticks.iter().map(|d| cx.unscaled(*d)).collect();
+    format!(
+        "{line} (stall {}s, ticks {}s at pace 1)",
+        told(&[cx.unscaled(stall)], 2),
+        told(&lesson, 2)
+    )
+}
+
 #[cfg(feature = "lesson")]
 /// Five requests paced by a 200 ms interval; what Burst, Delay and Skip do after a 650 ms stall;
 /// then a limiter with a burst of 3 serving six requests.
@@ -66,16 +96,13 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     use tokio::time::interval;
     crate::runtime(2)?.block_on(async {
         let period = cx.scaled(Duration::from_millis(200));
-        let lesson_secs = |d: Duration| cx.unscaled(d).as_secs_f64();
+        let at = |start: Instant| cx.secs_taken(start.elapsed());
         // ANCHOR: interval
         let start = Instant::now();
         let mut ticks = interval(period);
         for request in 1..=5 {
             ticks.tick().await;
-            cx.say(format!(
-                "request {request} at {:.1}s",
-                lesson_secs(start.elapsed())
-            ));
+            cx.say(format!("request {request} at {:.1}", at(start)));
         }
         // ANCHOR_END: interval
 
@@ -85,15 +112,8 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
             ("Delay", MissedTickBehavior::Delay),
             ("Skip", MissedTickBehavior::Skip),
         ] {
-            let at = ticks_after_stall(behavior, period, stall, 4).await;
-            let at: Vec<String> = at
-                .iter()
-                .map(|d| format!("{:.2}", lesson_secs(*d)))
-                .collect();
-            cx.say(format!(
-                "{name:<5} after a 0.65s stall, ticks at {}s",
-                at.join(" ")
-            ));
+            let ticks = ticks_after_stall(behavior, period, stall, 4).await;
+            cx.say(format!("{name:<5} {}", after_stall(cx, stall, &ticks)));
         }
 
         // ANCHOR: bursty
@@ -101,10 +121,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         let start = Instant::now();
         for request in 1..=6 {
             acquire(&limiter).await;
-            cx.say(format!(
-                "bursty request {request} at {:.1}s",
-                lesson_secs(start.elapsed())
-            ));
+            cx.say(format!("bursty request {request} at {:.1}", at(start)));
         }
         // ANCHOR_END: bursty
         Ok(())

@@ -75,8 +75,8 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         }
         // ANCHOR_END: basic
         cx.say(format!(
-            "both in {:.1}s: the waits overlapped",
-            cx.lesson_elapsed().as_secs_f64()
+            "both in {:.1}: the waits overlapped",
+            cx.secs_since_start()
         ));
 
         // ANCHOR: biased
@@ -101,9 +101,12 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
 
         // ANCHOR: timeout
         let mut slow = after(cx.scaled(Duration::from_secs(5)), "too late");
-        match timeout(cx.scaled(Duration::from_millis(500)), slow.recv()).await {
+        let patience = cx.secs(Duration::from_millis(500));
+        match timeout(patience.real(), slow.recv()).await {
             Ok(msg) => cx.say(format!("received {msg:?}")),
-            Err(_) => cx.say("timeout: nothing within 0.5s, the recv was dropped"),
+            Err(_) => cx.say(format!(
+                "timeout: nothing within {patience}, the recv was dropped"
+            )),
         }
         // ANCHOR_END: timeout
 

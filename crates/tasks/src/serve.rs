@@ -664,7 +664,8 @@ mod lesson {
                 String::from_utf8_lossy(&count).trim_end()
             ));
 
-            let slow = cx.scaled(Duration::from_secs(1)).as_millis().max(1);
+            let second = cx.secs(Duration::from_secs(1));
+            let slow = second.real().as_millis().max(1);
             let started = Instant::now();
             let mut sleepers = tokio::task::JoinSet::new();
             for _ in 0..200 {
@@ -678,8 +679,8 @@ mod lesson {
                 anyhow::ensure!(status == 200, "/sleep answered {status}");
             }
             cx.say(format!(
-                "200 requests of /sleep 1s at once took {:.1}s: a timer each, not a thread",
-                cx.unscaled(started.elapsed()).as_secs_f64()
+                "200 requests of /sleep {second} at once took {:.1}: a timer each, not a thread",
+                cx.secs_taken(started.elapsed())
             ));
             let (status, gif) = get(&mut conn, "/lissajous?size=50&nframes=8").await?;
             cx.say(format!(

@@ -4,7 +4,7 @@
 use chanlab_common::Cx;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio::time::sleep;
@@ -39,7 +39,7 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
     const LIMIT: usize = 3;
     crate::runtime(2)?.block_on(async {
         let job_time = cx.scaled(Duration::from_secs(1));
-        let started = cx.lesson_elapsed();
+        let started = Instant::now();
         // ANCHOR: semaphore
         let permits = Arc::new(Semaphore::new(LIMIT));
         let gauge = Arc::new(Gauge::default());
@@ -58,12 +58,12 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         }
         // ANCHOR_END: semaphore
         cx.say(format!(
-            "Semaphore({LIMIT}): {JOBS} tasks spawned at once, at most {} at work, done in {:.1}s, sum of squares {sum}",
+            "Semaphore({LIMIT}): {JOBS} tasks spawned at once, at most {} at work, done in {:.1}, sum of squares {sum}",
             gauge.peak(),
-            (cx.lesson_elapsed() - started).as_secs_f64()
+            cx.secs_taken(started.elapsed())
         ));
 
-        let started = cx.lesson_elapsed();
+        let started = Instant::now();
         // ANCHOR: joinset
         let gauge = Arc::new(Gauge::default());
         let mut running = JoinSet::new();
@@ -83,9 +83,9 @@ pub fn run(cx: &Cx) -> anyhow::Result<()> {
         }
         // ANCHOR_END: joinset
         cx.say(format!(
-            "JoinSet of {LIMIT}: a task spawned as another ends, at most {} at work, done in {:.1}s, sum {sum}",
+            "JoinSet of {LIMIT}: a task spawned as another ends, at most {} at work, done in {:.1}, sum {sum}",
             gauge.peak(),
-            (cx.lesson_elapsed() - started).as_secs_f64()
+            cx.secs_taken(started.elapsed())
         ));
         Ok(())
     })

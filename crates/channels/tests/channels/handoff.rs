@@ -24,6 +24,10 @@ fn the_step_takes_a_wake_up_apart_and_times_each_way_of_waiting() {
         assert_eq!(t.count(line), 1, "{line}:\n{t}");
     }
     assert_eq!(t.count(" a round trip; "), 4, "{t}");
+    assert!(
+        t.contains("ping-pong for 0.025s (0.25s at pace 1) each way"),
+        "{t}"
+    );
 }
 
 #[test]

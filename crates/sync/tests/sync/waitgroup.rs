@@ -2,7 +2,7 @@
 
 use chanlab_common::Transcript;
 use chanlab_common::testing::{
-    STEP_DEADLINE, fast_in_one_of_three, no_threads_left, run_step, within,
+    STEP_DEADLINE, fast_in_one_of_three, lesson_secs, no_threads_left, run_step, within,
 };
 use chanlab_sync::{WaitGroup, waitgroup};
 use std::panic::catch_unwind;
@@ -28,6 +28,9 @@ fn five_workers_are_waited_for_in_about_one_worker_time() {
             t.events[completed].at >= scaled(0.95),
             "returned before the workers slept:\n{t}"
         );
+        // The time it tells: as run, then at pace 1.
+        let told = lesson_secs(&t.events[completed].text, "completed after", PACE);
+        assert!(told >= 0.95, "{t}");
     };
     // Five one-second workers at once take one second; one after another they would take five.
     fast_in_one_of_three(waitgroup::run, PACE, always, |t| completed(t) < scaled(3.0));

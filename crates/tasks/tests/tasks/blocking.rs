@@ -1,22 +1,23 @@
 //! The `blocking` step and `heartbeat_gap`.
-use super::seconds_after;
-use chanlab_common::testing::{STEP_DEADLINE, fast_in_one_of_three, within};
+use chanlab_common::testing::{STEP_DEADLINE, fast_in_one_of_three, lesson_secs, within};
 use chanlab_tasks::blocking::{self, heartbeat_gap};
 use std::time::Duration;
+
+const PACE: f64 = 0.5;
 
 #[test]
 fn a_blocking_call_stalls_the_heartbeat_and_spawn_blocking_does_not() {
     let t = fast_in_one_of_three(
         blocking::run,
-        0.5,
+        PACE,
         |t| {
             // The call holds the only thread for 0.6 s: no beat can come sooner, on any machine.
-            let blocked = seconds_after(&t.find("the whole call").unwrap().text, "heartbeats:");
+            let blocked = lesson_secs(&t.find("the whole call").unwrap().text, "heartbeats:", PACE);
             assert!(blocked >= 0.55, "{t}");
             let off = t.find("blocking call on the blocking pool: start").unwrap();
             assert_eq!(off.thread, "blocking", "{t}");
         },
-        |t| seconds_after(&t.find("about one beat").unwrap().text, "heartbeats:") < 0.35,
+        |t| lesson_secs(&t.find("about one beat").unwrap().text, "heartbeats:", PACE) < 0.35,
     );
     assert!(t.count("heartbeat") > 10, "{t}");
 }

@@ -17,6 +17,12 @@ fn the_step_shows_buffers_close_replies_and_a_handoff() {
     assert!(t.contains("recv() gave None"), "{t}");
     assert!(t.contains("not a panic: true"), "{t}");
     assert!(t.contains("one reply: 42"), "{t}");
+    // The receiver's second, told as run and at pace 1.
+    assert!(
+        t.contains("receiver: ready after 0.05s (1s at pace 1)"),
+        "{t}"
+    );
+    assert!(t.contains("the send waited 0.05s (1s at pace 1)"), "{t}");
     let ready = t.position("receiver: ready").unwrap();
     let sent = t.position("sender: sent 1").unwrap();
     assert!(

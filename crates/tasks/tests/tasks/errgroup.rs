@@ -1,28 +1,43 @@
 //! The `errgroup` step and `ErrGroup`.
-use super::{block_on, seconds_after};
-use chanlab_common::testing::{STEP_DEADLINE, fast_in_one_of_three, within};
+use super::block_on;
+use chanlab_common::testing::{STEP_DEADLINE, fast_in_one_of_three, lesson_secs, within};
 use chanlab_tasks::ErrGroup;
 use chanlab_tasks::errgroup;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
+const PACE: f64 = 0.05;
+
+/// When the group's wait returned, on the lesson's clock.
+fn wait_returned(t: &chanlab_common::Transcript) -> f64 {
+    lesson_secs(&t.find("wait returned").unwrap().text, ") at", PACE)
+}
+
 #[test]
 fn the_first_error_wins_and_stops_the_slow_task() {
     fast_in_one_of_three(
         errgroup::run,
-        0.05,
+        PACE,
         |t| {
             assert!(
                 t.contains(r#"wait returned Err("b.txt: connection reset")"#),
                 "{t}"
             );
             assert!(t.contains("three tasks that succeed: Ok(())"), "{t}");
+            // Each time told as run, then at pace 1.
+            assert!(
+                t.contains("a.txt: done after 0.01s (0.2s at pace 1)"),
+                "{t}"
+            );
+            assert!(
+                t.contains("b.txt: failed after 0.025s (0.5s at pace 1)"),
+                "{t}"
+            );
+            assert!(t.contains("not c.txt's 0.15s (3s at pace 1)"), "{t}");
+            assert!(wait_returned(t) >= 0.45, "{t}");
         },
         // The failure at 0.5 s ends the wait long before c.txt's 3 s, and stops c.txt.
-        |t| {
-            seconds_after(&t.find("wait returned").unwrap().text, " at ") < 2.0
-                && t.contains("c.txt: stopped, cancelled")
-        },
+        |t| wait_returned(t) < 2.0 && t.contains("c.txt: stopped, cancelled"),
     );
 }
 

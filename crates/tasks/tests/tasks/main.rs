@@ -22,20 +22,3 @@ pub fn block_on<F: Future>(f: F) -> F::Output {
         .expect("a runtime")
         .block_on(f)
 }
-
-/// Seconds on the lesson's clock in a line such as `... at 0.6s`: the number before the first
-/// `s` that follows `marker`.
-pub fn seconds_after(line: &str, marker: &str) -> f64 {
-    let rest = &line[line
-        .find(marker)
-        .unwrap_or_else(|| panic!("no {marker:?} in {line:?}"))
-        + marker.len()..];
-    let number: String = rest
-        .trim_start()
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    number
-        .parse()
-        .unwrap_or_else(|_| panic!("no seconds after {marker:?} in {line:?}"))
-}
