@@ -1,6 +1,6 @@
 //! The pitfall: a blocking call inside a task stalls every task on its worker thread, because a
 //! task gives its thread back only at an `.await`. `spawn_blocking` moves the call to a thread of
-//! its own (seed 5.10). Run it with `--timeline` to see the heartbeat stop, then carry on.
+//! its own (section 5.10). Run it with `--timeline` to see the heartbeat stop, then carry on.
 
 #[cfg(feature = "lesson")]
 use chanlab_common::Cx;

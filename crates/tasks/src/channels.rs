@@ -1,5 +1,5 @@
 //! Channels between tasks: tokio's `mpsc` and `oneshot`, and the rendezvous Go's unbuffered
-//! channel gives, which tokio has no channel for (seed 5.3).
+//! channel gives, which tokio has no channel for (section 5.3).
 
 #[cfg(feature = "lesson")]
 use chanlab_common::Cx;

@@ -1,5 +1,5 @@
 //! Go's `context` as tokio-util's `CancellationToken`: a tree where cancelling a parent cancels
-//! its children and a child leaves its parent alone, plus timeouts and deadlines (seed 5.8).
+//! its children and a child leaves its parent alone, plus timeouts and deadlines (section 5.8).
 
 #[cfg(feature = "lesson")]
 use chanlab_common::Cx;

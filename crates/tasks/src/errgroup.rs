@@ -1,5 +1,5 @@
 //! An errgroup of tasks: a `JoinSet` whose first error cancels the others' token and is what
-//! waiting returns (seed 5.8).
+//! waiting returns (section 5.8).
 
 #[cfg(feature = "lesson")]
 use chanlab_common::Cx;

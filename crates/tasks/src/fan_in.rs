@@ -1,4 +1,4 @@
-//! Fan-in: several producers into one channel, as they come (seed 5.7). Go's way, a task per
+//! Fan-in: several producers into one channel, as they come (section 5.7). Go's way, a task per
 //! input forwarding into one channel, and tokio-stream's `StreamMap`, which polls every input
 //! from one task.
 

@@ -1,5 +1,5 @@
 //! A pipeline of tasks: generate → keep the even → square, each stage a task joined to the next
-//! by a channel (seed 5.4).
+//! by a channel (section 5.4).
 //!
 //! The channels are [unbuffered](crate::unbuffered), as Go's `make(chan int)`: chosen over
 //! tokio's `mpsc` by the figures of `cargo xtask bench pipeline`. Each stage closes its output
@@ -85,7 +85,7 @@ where
 // ANCHOR_END: stages
 
 #[cfg(feature = "lesson")]
-/// The seed's pipeline on 1..=10, then a long one whose consumer stops after three squares.
+/// The course's pipeline on 1..=10, then a long one whose consumer stops after three squares.
 pub fn run(cx: &Cx) -> anyhow::Result<()> {
     crate::runtime(2)?.block_on(async {
         // ANCHOR: pipeline

@@ -1,5 +1,5 @@
 //! Rate limiting with tokio's clock: an `interval` per request, what it does with ticks a slow
-//! consumer missed (`MissedTickBehavior`), and a bursty limiter (seed 5.7).
+//! consumer missed (`MissedTickBehavior`), and a bursty limiter (section 5.7).
 
 #[cfg(feature = "lesson")]
 use chanlab_common::Cx;

@@ -1,6 +1,6 @@
 //! `tokio::select!`: the first ready branch wins and the others are dropped; `biased;` for a
 //! fixed order, `timeout` for a deadline, and a precondition that switches a branch off as Go's
-//! nil channel does (seed 5.5).
+//! nil channel does (section 5.5).
 
 #[cfg(feature = "lesson")]
 use chanlab_common::Cx;

@@ -1,5 +1,5 @@
 //! Goroutines are multiplexed, and so are tasks: 100,000 tasks beside 10,000 threads, with the
-//! time and memory each costs (seed 5.2).
+//! time and memory each costs (section 5.2).
 
 use chanlab_channels::goroutines::{SMALL_STACK, resident_bytes, spawn_many};
 use chanlab_common::{Cx, Exit};

@@ -1,5 +1,6 @@
 //! Bounded concurrency: a task per job, but at most N at work, with a `Semaphore` or a `JoinSet`
-//! kept at N (seed 5.7). Tasks are cheap enough that the pool is not a set of workers but a limit.
+//! kept at N (section 5.7). Tasks are cheap enough that the pool is not a set of workers but a
+//! limit.
 
 use chanlab_common::Cx;
 use std::sync::Arc;
