@@ -24,7 +24,8 @@ pub mod threads;
 
 use std::time::{Duration, Instant};
 
-/// What can stop a workload.
+/// What can stop a workload. A variant that wraps an error leaves it to the chain (`{:#}`), which
+/// prints it after the variant's own words.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A workload computed something else than it should: a bug, not a slow run.
@@ -36,16 +37,16 @@ pub enum Error {
         expected: u64,
     },
     /// The operating system could not start a thread.
-    #[error("could not start a thread: {0}")]
+    #[error("could not start a thread")]
     Spawn(#[from] std::io::Error),
     /// chanlab's worker pool failed.
-    #[error("worker pool: {0}")]
+    #[error("worker pool")]
     Pool(#[from] chanlab_patterns::worker_pool::PoolError),
     /// A workload that talks to a server was not told where it is.
     #[error("this workload needs --target <url>")]
     NoTarget,
     /// chanlab's server could not start or stop.
-    #[error("server: {0}")]
+    #[error("server")]
     Server(#[from] chanlab_server::Error),
     /// Writing the server's address failed.
     #[error("could not write the server's address: {0}")]

@@ -190,6 +190,13 @@ fn a_wrong_result_is_an_error() {
 }
 
 #[test]
+fn a_wrapped_error_is_told_once() {
+    let refused = Error::from(std::io::Error::other("started 3 of 9 threads"));
+    let told = format!("{:#}", anyhow::Error::from(refused));
+    assert_eq!(told, "could not start a thread: started 3 of 9 threads");
+}
+
+#[test]
 fn every_server_prints_its_url_serves_and_stops_when_its_input_ends() {
     for (name, served) in http::Served::ALL {
         serve_once(served);
