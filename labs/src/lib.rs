@@ -257,6 +257,7 @@ fn left_at_work(before: &[u64]) -> Vec<String> {
         let mut waiting = Vec::new();
         followed.retain_mut(|f| match tasks::task(f.tid) {
             None => false,
+            _ if tasks::is_harness(f.tid) => false,
             Some(task) if task.exiting => false,
             Some(task) if task.state == 'S' => {
                 match f.asleep {

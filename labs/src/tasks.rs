@@ -59,6 +59,12 @@ impl Drop for HarnessThread {
     }
 }
 
+/// Whether `tid` counts as the harness's now. A test's thread that started after a check began
+/// waits for the gate as the harness's: the check must stop following it then.
+pub(crate) fn is_harness(tid: u64) -> bool {
+    lock(&HARNESS).contains(&tid)
+}
+
 /// This thread's id as the system knows it.
 pub(crate) fn current() -> Option<u64> {
     let link = std::fs::read_link("/proc/thread-self").ok()?;

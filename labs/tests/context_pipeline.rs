@@ -40,6 +40,25 @@ fn cancel_stops_every_stage_while_the_consumer_keeps_its_receiver() {
 }
 
 #[test]
+fn cancel_stops_square_while_it_waits_to_send() {
+    // square takes 2 from an input of the test's own (a rendezvous: the send returns once it is
+    // taken), then waits to hand on 4 to a consumer that keeps its receiver without reading: no
+    // send fails and the input stays open until after the thread check, so only the context can
+    // stop it.
+    let (input_tx, input) = bounded::<u64>(0);
+    let (squares, input_tx) = no_threads_left(DEADLINE, move || {
+        let (ctx, cancel) = lab::with_cancel();
+        let squares = lab::square(&ctx, input);
+        input_tx.send(1).expect("square takes a number");
+        assert_eq!(squares.recv().ok(), Some(1));
+        input_tx.send(2).expect("square takes the next number");
+        cancel.cancel();
+        (squares, input_tx)
+    });
+    drop((squares, input_tx));
+}
+
+#[test]
 fn cancel_stops_a_stage_waiting_for_input() {
     // An input that never sends, and stays open until after the thread check.
     let (input_tx, input) = bounded::<u64>(0);
