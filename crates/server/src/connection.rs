@@ -4,16 +4,15 @@
 //! come within the idle timeout, the rest of its headers within the read-header timeout, its
 //! body within the read-body timeout, and each write of the answer within the write timeout.
 
-use crate::http::{Handler, Head, Reject, Response, answer, parse_head, with_request, write_head};
+use crate::http::{
+    Handler, Head, Received, Reject, Response, answer, parse_head, with_request, write_head,
+};
 use crate::server::Shared;
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-
-/// The read buffer's first size; it grows for large headers and bodies.
-const INITIAL_BUFFER: usize = 4096;
 
 /// Bodies up to this size are copied behind the head and sent in one write.
 const COALESCE_BODY: usize = 16 * 1024;
@@ -39,9 +38,8 @@ pub(crate) struct Connection {
     accepted_at: Instant,
     shared: Arc<Shared>,
     handler: Arc<dyn Handler>,
-    /// Bytes received: `buf[..filled]`; the rest is room for the next read.
-    buf: Vec<u8>,
-    filled: usize,
+    /// Bytes received and not yet served.
+    received: Received,
     /// The answer being sent, head and (small) body together.
     out: Vec<u8>,
     /// The read timeout the socket has now, to skip the system call when it would not change.
@@ -57,8 +55,8 @@ impl Connection {
         shared: Arc<Shared>,
         handler: Arc<dyn Handler>,
     ) -> Connection {
-        let first_buffer = INITIAL_BUFFER.min(shared.config.max_header_bytes);
         Connection {
+            received: Received::new(shared.config.max_header_bytes),
             stream,
             remote_addr,
             id,
@@ -66,8 +64,6 @@ impl Connection {
             accepted_at,
             shared,
             handler,
-            buf: vec![0; first_buffer],
-            filled: 0,
             out: Vec::with_capacity(512),
             read_timeout: None,
         }
@@ -115,7 +111,7 @@ impl Connection {
         let config = self.shared.config;
         // Wait for the request's first byte: the idle timeout between requests; the first
         // request's whole head must come within the read-header timeout of the accept.
-        if self.filled == 0 {
+        if self.received.is_empty() {
             let wait = if first {
                 config
                     .read_header_timeout
@@ -139,9 +135,9 @@ impl Connection {
             Instant::now()
         } + config.read_header_timeout;
         let head = loop {
-            match parse_head(&self.buf[..self.filled], config.max_header_bytes) {
+            match parse_head(self.received.bytes(), config.max_header_bytes) {
                 Ok(Some(head)) => break head,
-                Ok(None) if self.filled >= config.max_header_bytes => {
+                Ok(None) if self.received.len() >= config.max_header_bytes => {
                     return self.reject(Reject::new(431, "request headers too large"));
                 }
                 Ok(None) => match self.read_until(header_deadline, config.max_header_bytes) {
@@ -161,7 +157,7 @@ impl Connection {
             return self.reject(Reject::new(413, reason));
         }
         let total = head.len + head.content_length;
-        if self.filled < total {
+        if self.received.len() < total {
             if head.expect_continue
                 && self
                     .stream
@@ -171,7 +167,7 @@ impl Connection {
                 return Next::Close;
             }
             let body_deadline = Instant::now() + config.read_body_timeout;
-            while self.filled < total {
+            while self.received.len() < total {
                 match self.read_until(body_deadline, total) {
                     Ok(0) => return Next::Close,
                     Ok(_) => {}
@@ -185,15 +181,7 @@ impl Connection {
 
         let keep_alive = self.answer(&head, res);
         // The request is done with: keep what the client sent after it (pipelining).
-        self.buf.copy_within(total..self.filled, 0);
-        self.filled -= total;
-        if self.buf.len() > 4 * INITIAL_BUFFER.max(config.max_header_bytes)
-            && self.filled < INITIAL_BUFFER
-        {
-            self.buf
-                .truncate(INITIAL_BUFFER.min(config.max_header_bytes).max(self.filled));
-            self.buf.shrink_to_fit();
-        }
+        self.received.consume(total);
         match keep_alive {
             Ok(true) => Next::KeepAlive,
             // The client may have sent more after this request: drain it before closing, or
@@ -206,7 +194,7 @@ impl Connection {
     /// Runs the handler on the request in `buf` and sends its answer; returns whether the
     /// connection stays open.
     fn answer(&mut self, head: &Head, res: &mut Response) -> io::Result<bool> {
-        let buf = &self.buf[..head.len + head.content_length];
+        let buf = &self.received.bytes()[..head.len + head.content_length];
         let (answered, head_only) = with_request(buf, head, self.remote_addr, |request| {
             (
                 answer(&*self.handler, request, res),
@@ -233,7 +221,7 @@ impl Connection {
         self.read_more(left, limit)
     }
 
-    /// One read into the free end of `buf`, growing it up to `limit`, waiting at most `wait`.
+    /// One read into the room `received` has, growing it up to `limit`, waiting at most `wait`.
     fn read_more(&mut self, wait: Duration, limit: usize) -> io::Result<usize> {
         if wait.is_zero() {
             return Err(ErrorKind::TimedOut.into());
@@ -242,14 +230,8 @@ impl Connection {
             self.stream.set_read_timeout(Some(wait))?;
             self.read_timeout = Some(wait);
         }
-        if self.filled == self.buf.len() {
-            let grown = (self.buf.len() * 2)
-                .max(INITIAL_BUFFER)
-                .min(limit.max(self.filled + 1));
-            self.buf.resize(grown, 0);
-        }
-        let n = self.stream.read(&mut self.buf[self.filled..])?;
-        self.filled += n;
+        let n = self.stream.read(self.received.room(limit))?;
+        self.received.advance(n);
         Ok(n)
     }
 }

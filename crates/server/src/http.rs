@@ -368,6 +368,79 @@ fn hex_digit(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
 
+/// The bytes a connection has received and not yet served: the request being read, and whatever
+/// a client pipelined after it. It grows for a large head or body, up to the limit each read asks
+/// for, and shrinks back once a large request is served, so that an idle connection holds little.
+/// The thread server and the tasks lesson's server both read into one.
+#[derive(Debug)]
+pub struct Received {
+    /// `buf[..filled]` is received; the rest is room for the next read.
+    buf: Vec<u8>,
+    filled: usize,
+    max_header_bytes: usize,
+}
+
+impl Received {
+    /// The buffer's first size.
+    const INITIAL: usize = 4096;
+
+    /// An empty buffer for heads of up to `max_header_bytes`.
+    pub fn new(max_header_bytes: usize) -> Received {
+        Received {
+            buf: vec![0; Received::INITIAL.min(max_header_bytes)],
+            filled: 0,
+            max_header_bytes,
+        }
+    }
+
+    /// What has been received and not yet consumed.
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf[..self.filled]
+    }
+
+    /// How many bytes [`bytes`](Received::bytes) holds.
+    pub fn len(&self) -> usize {
+        self.filled
+    }
+
+    /// Whether nothing waits to be served.
+    pub fn is_empty(&self) -> bool {
+        self.filled == 0
+    }
+
+    /// Room for the next read, grown when full, but never so that the bytes received would pass
+    /// `limit` (at least one byte of room is always given). Tell [`advance`](Received::advance)
+    /// how much the read put there.
+    pub fn room(&mut self, limit: usize) -> &mut [u8] {
+        if self.filled == self.buf.len() {
+            let grown = (self.buf.len() * 2)
+                .max(Received::INITIAL)
+                .min(limit.max(self.filled + 1));
+            self.buf.resize(grown, 0);
+        }
+        &mut self.buf[self.filled..]
+    }
+
+    /// Counts `n` bytes a read put into [`room`](Received::room).
+    pub fn advance(&mut self, n: usize) {
+        self.filled += n;
+    }
+
+    /// Drops the first `used` bytes (a request served) and keeps what came after them; gives a
+    /// grown buffer's memory back when little is left.
+    pub fn consume(&mut self, used: usize) {
+        self.buf.copy_within(used..self.filled, 0);
+        self.filled -= used;
+        let initial = Received::INITIAL.min(self.max_header_bytes);
+        if self.buf.len() > 4 * Received::INITIAL.max(self.max_header_bytes)
+            && self.filled < Received::INITIAL
+        {
+            self.buf.truncate(initial.max(self.filled));
+            self.buf.shrink_to_fit();
+        }
+    }
+}
+
 /// The `Date` header's value (IMF-fixdate, RFC 9110) for `secs` seconds after the Unix epoch.
 ///
 /// ```
@@ -662,6 +735,63 @@ fn trim(bytes: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reads `data` into `received` in reads of at most `chunk` bytes, each limited to `limit`.
+    fn receive(received: &mut Received, data: &[u8], chunk: usize, limit: usize) {
+        for piece in data.chunks(chunk) {
+            let mut piece = piece;
+            while !piece.is_empty() {
+                let room = received.room(limit);
+                let n = room.len().min(piece.len());
+                room[..n].copy_from_slice(&piece[..n]);
+                received.advance(n);
+                piece = &piece[n..];
+            }
+        }
+    }
+
+    #[test]
+    fn received_keeps_what_came_after_a_request() {
+        let mut received = Received::new(8192);
+        receive(&mut received, b"GET /a HTTP/1.1\r\n\r\nGET /b", 7, 8192);
+        assert_eq!(received.bytes(), b"GET /a HTTP/1.1\r\n\r\nGET /b");
+        received.consume(19);
+        assert_eq!(received.bytes(), b"GET /b");
+        assert_eq!(received.len(), 6);
+        received.consume(6);
+        assert!(received.is_empty());
+    }
+
+    #[test]
+    fn received_grows_to_its_limit_and_shrinks_when_served() {
+        let mut received = Received::new(1024);
+        assert_eq!(
+            received.room(1024).len(),
+            1024,
+            "the first size is the head limit"
+        );
+        received.advance(1024);
+        assert_eq!(
+            received.room(1024).len(),
+            1,
+            "a full buffer at its limit still reads a byte"
+        );
+        let body = vec![b'x'; 100_000];
+        let mut received = Received::new(1024);
+        receive(&mut received, &body, 65_536, 100_000);
+        assert_eq!(received.len(), 100_000);
+        assert!(
+            received.room(100_000).len() <= 1,
+            "grown no further than the limit"
+        );
+        received.consume(99_990);
+        assert_eq!(received.bytes(), &body[..10]);
+        assert!(
+            received.buf.len() <= 1024,
+            "{} bytes kept",
+            received.buf.len()
+        );
+    }
 
     #[test]
     fn dates_across_leap_years_and_centuries() {

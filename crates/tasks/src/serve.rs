@@ -6,7 +6,9 @@
 //! workers does not: `/lissajous` renders on the blocking pool, and `/sleep` waits on a timer
 //! instead of holding a thread.
 
-use chanlab_server::http::{Head, Reject, Response, answer, parse_head, with_request, write_head};
+use chanlab_server::http::{
+    Head, Received, Reject, Response, answer, parse_head, with_request, write_head,
+};
 use chanlab_server::routes::{self, GET, sleep_ms, slept};
 use chanlab_server::{Config, Error, Router};
 use std::io;
@@ -25,9 +27,6 @@ pub const MAX_CONNECTIONS: usize = 20_000;
 
 /// Connections the system may queue until the accept loop takes them, as the thread server.
 const LISTEN_BACKLOG: u32 = 4096;
-
-/// The read buffer's first size; it grows for large headers and bodies.
-const INITIAL_BUFFER: usize = 4096;
 
 /// Bodies up to this size are copied behind the head and sent in one write.
 const COALESCE_BODY: usize = 16 * 1024;
@@ -181,9 +180,8 @@ struct Connection {
     remote_addr: SocketAddr,
     shared: Arc<Shared>,
     accepted_at: Instant,
-    /// Bytes received: `buf[..filled]`.
-    buf: Vec<u8>,
-    filled: usize,
+    /// Bytes received and not yet served.
+    received: Received,
     res: Response,
     out: Vec<u8>,
 }
@@ -194,9 +192,8 @@ impl Connection {
             stream,
             remote_addr,
             accepted_at: Instant::now(),
-            buf: vec![0; INITIAL_BUFFER.min(shared.config.max_header_bytes)],
+            received: Received::new(shared.config.max_header_bytes),
             shared,
-            filled: 0,
             res: Response::new(),
             out: Vec::with_capacity(512),
         }
@@ -218,7 +215,7 @@ impl Connection {
     /// Reads one request and answers it.
     async fn exchange(&mut self, first: bool) -> Next {
         let config = self.shared.config;
-        if self.filled == 0 {
+        if self.received.is_empty() {
             // Idle: wait for the first byte, or the stop, whichever comes first.
             let wait = if first {
                 self.accepted_at + config.read_header_timeout
@@ -246,9 +243,9 @@ impl Connection {
             Instant::now()
         } + config.read_header_timeout;
         let head = loop {
-            match parse_head(&self.buf[..self.filled], config.max_header_bytes) {
+            match parse_head(self.received.bytes(), config.max_header_bytes) {
                 Ok(Some(head)) => break head,
-                Ok(None) if self.filled >= config.max_header_bytes => {
+                Ok(None) if self.received.len() >= config.max_header_bytes => {
                     return self.reject(431, "request headers too large").await;
                 }
                 Ok(None) => match self
@@ -271,7 +268,7 @@ impl Connection {
             return self.reject(413, reason).await;
         }
         let total = head.len + head.content_length;
-        if self.filled < total {
+        if self.received.len() < total {
             if head.expect_continue
                 && self
                     .write(b"HTTP/1.1 100 Continue\r\n\r\n".as_slice())
@@ -281,7 +278,7 @@ impl Connection {
                 return Next::Close;
             }
             let body_deadline = Instant::now() + config.read_body_timeout;
-            while self.filled < total {
+            while self.received.len() < total {
                 match self.read_until(body_deadline, total).await {
                     Ok(0) => return Next::Close,
                     Ok(_) => {}
@@ -294,15 +291,7 @@ impl Connection {
         }
 
         let sent = self.answer(&head).await;
-        self.buf.copy_within(total..self.filled, 0);
-        self.filled -= total;
-        if self.buf.len() > 4 * INITIAL_BUFFER.max(config.max_header_bytes)
-            && self.filled < INITIAL_BUFFER
-        {
-            self.buf
-                .truncate(INITIAL_BUFFER.min(config.max_header_bytes).max(self.filled));
-            self.buf.shrink_to_fit();
-        }
+        self.received.consume(total);
         match sent {
             Ok(true) => Next::KeepAlive,
             Ok(false) => Next::Linger,
@@ -313,7 +302,7 @@ impl Connection {
     /// Runs the request in `buf` where it belongs and sends its answer; returns whether the
     /// connection stays open.
     async fn answer(&mut self, head: &Head) -> io::Result<bool> {
-        let request = &self.buf[..head.len + head.content_length];
+        let request = &self.received.bytes()[..head.len + head.content_length];
         let router = &self.shared.router;
         let remote = self.remote_addr;
         let (work, head_only) = with_request(request, head, remote, |req| {
@@ -404,19 +393,14 @@ impl Connection {
         }
     }
 
-    /// One read into the free end of `buf`, growing it up to `limit`, by `deadline`.
+    /// One read into the room `received` has, growing it up to `limit`, by `deadline`.
     async fn read_until(&mut self, deadline: Instant, limit: usize) -> io::Result<usize> {
-        if self.filled == self.buf.len() {
-            let grown = (self.buf.len() * 2)
-                .max(INITIAL_BUFFER)
-                .min(limit.max(self.filled + 1));
-            self.buf.resize(grown, 0);
-        }
-        let n = match timeout_at(deadline, self.stream.read(&mut self.buf[self.filled..])).await {
+        let room = self.received.room(limit);
+        let n = match timeout_at(deadline, self.stream.read(room)).await {
             Ok(read) => read?,
             Err(_) => return Err(io::ErrorKind::TimedOut.into()),
         };
-        self.filled += n;
+        self.received.advance(n);
         Ok(n)
     }
 }
