@@ -94,6 +94,22 @@ pub enum LoadError {
     Thread(io::Error),
 }
 
+/// How many requests a chanlab server has answered, from its `/count` page at `count_url`:
+/// what a load case checks the generator's tally against. Panics, saying what came instead,
+/// when the page does not answer with a count.
+pub fn served(count_url: &str) -> u64 {
+    let body = ureq::get(count_url)
+        .call()
+        .expect("/count answers")
+        .body_mut()
+        .read_to_string()
+        .expect("a body");
+    body.trim_end()
+        .strip_prefix("Count ")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("not a count: {body:?}"))
+}
+
 /// Whether `wrk` is on the `PATH`.
 pub fn wrk_installed() -> bool {
     Command::new("wrk")

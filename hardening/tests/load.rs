@@ -135,7 +135,7 @@ fn keep_alive_connections_lose_no_request(connections: usize, short: u64) {
         let elapsed = start.elapsed();
         let threads_after = settled(&server);
         let rss_after = resident_bytes().unwrap_or_default();
-        let served = server_count(&server);
+        let served = load::served(&server.url("/count"));
         server.shutdown().unwrap();
 
         let mut figures = Figures::new(format!(
@@ -227,20 +227,6 @@ fn keep_alive_connections_lose_no_request(connections: usize, short: u64) {
     });
 }
 
-/// `/count`'s number.
-fn server_count(server: &Running) -> u64 {
-    let body = ureq::get(&server.url("/count"))
-        .call()
-        .expect("/count answers")
-        .body_mut()
-        .read_to_string()
-        .expect("a body");
-    body.trim_end()
-        .strip_prefix("Count ")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("not a count: {body:?}"))
-}
-
 #[test]
 fn over_the_cap_every_connection_is_answered_or_refused_with_a_status() {
     let scale = Scale::from_env();
@@ -327,7 +313,7 @@ fn the_socket_generator_counts_answers_and_refusals() {
             duration: Duration::from_millis(500),
         };
         let tally = load::sockets(&load).unwrap();
-        let served = server_count(&server);
+        let served = load::served(&server.url("/count"));
         server.shutdown().unwrap();
         let mut figures = Figures::new("the socket generator: 16 connections, cap 8");
         figures

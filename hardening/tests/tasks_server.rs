@@ -7,7 +7,7 @@ use chanlab_common::testing::{no_threads_left, thread_count};
 use chanlab_hardening::load::{self, Load, Tally};
 use chanlab_hardening::{Figures, Scale};
 use chanlab_server::Config;
-use chanlab_tasks::serve::{self, Flavor, Running};
+use chanlab_tasks::serve::{self, Flavor};
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -25,20 +25,6 @@ fn generate(load: &Load) -> (Tally, &'static str) {
             "threads + sockets",
         )
     }
-}
-
-/// `/count`'s number.
-fn server_count(server: &Running) -> u64 {
-    let body = ureq::get(&server.url("/count"))
-        .call()
-        .expect("/count answers")
-        .body_mut()
-        .read_to_string()
-        .expect("a body");
-    body.trim_end()
-        .strip_prefix("Count ")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("not a count: {body:?}"))
 }
 
 #[test]
@@ -86,7 +72,7 @@ fn keep_alive_connections(connections: usize, short: u64, flavor: Flavor) {
             assert!(runs <= 50, "the load makes no headway: {total:?}");
         }
         let elapsed = start.elapsed();
-        let served = server_count(&server);
+        let served = load::served(&server.url("/count"));
         server.shutdown();
 
         let mut figures = Figures::new(format!(
